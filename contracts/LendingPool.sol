@@ -1,0 +1,838 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+import {
+    ILendingPool,
+    FeedConfig,
+    CollateralParams,
+    RateModel,
+    RiskParams,
+    PositionView
+} from "./interfaces/ILendingPool.sol";
+import {ILPToken} from "./interfaces/ILPToken.sol";
+import {IReserveFund} from "./interfaces/IReserveFund.sol";
+import {IAggregatorV3} from "./interfaces/IAggregatorV3.sol";
+import {ConstantsLib} from "./libraries/ConstantsLib.sol";
+import {MathLib} from "./libraries/MathLib.sol";
+import {SharesMathLib} from "./libraries/SharesMathLib.sol";
+import {LossMathLib} from "./libraries/LossMathLib.sol";
+
+/// @title LendingPool
+/// @notice Borrowing against listed collaterals, liquidation, and the bad-debt waterfall: a loss is
+/// absorbed by burning the ReserveFund's LP shares first, then by lowering the price of every LP share.
+/// Immutable: no proxy, no delegatecall, no selfdestruct.
+contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
+    using MathLib for uint256;
+    using SharesMathLib for uint256;
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    /// @dev How a token is priced; decimals are read once, at listing.
+    struct PriceSource {
+        address feed;
+        uint8 feedDecimals;
+        uint8 tokenDecimals;
+        uint32 heartbeat;
+        int128 minAnswer;
+        int128 maxAnswer;
+    }
+
+    /// @dev A listed collateral.
+    struct Collateral {
+        CollateralParams params;
+        uint128 totalSupplied;
+        bool listed;
+    }
+
+    /// @dev A borrower: debt shares and the (at most MAX_COLLATERALS) enabled collaterals.
+    struct Position {
+        uint128 borrowShares;
+        uint8 collateralCount;
+        address[4] collaterals; // ConstantsLib.MAX_COLLATERALS
+    }
+
+    /// @dev A pending decrease of a liquidation threshold.
+    struct PendingLt {
+        uint64 newLt;
+        uint64 readyAt;
+    }
+
+    /// @notice The loan asset.
+    IERC20 public immutable asset;
+    /// @notice The LP share token (ERC-4626).
+    ILPToken public immutable lpToken;
+    /// @notice The ReserveFund, holder of the reserve's LP shares.
+    address public immutable reserveFund;
+    /// @dev 10 ** lpToken.decimals(): one whole share, for the share price.
+    uint256 internal immutable SHARE_UNIT;
+
+    /// @notice Loan asset held for lenders (internal accounting: donations are not counted).
+    uint128 public cash;
+    /// @notice Total debt in loan asset, interest included up to `lastUpdate`.
+    uint128 public totalBorrowAssets;
+    /// @notice Total debt shares.
+    uint128 public totalBorrowShares;
+    /// @notice Time of the last accrual.
+    uint64 public lastUpdate;
+
+    /// @notice The kinked interest rate model.
+    RateModel public rateModel;
+    /// @notice Pool-wide risk parameters.
+    RiskParams public riskParams;
+
+    /// @notice How each token (the loan asset and every collateral) is priced.
+    mapping(address token => PriceSource) public priceSources;
+    mapping(address token => Collateral) internal _collaterals;
+    mapping(address borrower => Position) internal _positions;
+    /// @inheritdoc ILendingPool
+    mapping(address borrower => mapping(address token => uint256)) public collateralOf;
+    /// @notice Pending liquidation-threshold decreases.
+    mapping(address token => PendingLt) public pendingLtDecrease;
+
+    /// @param owner_ Governance (Ownable2Step).
+    /// @param asset_ The loan asset.
+    /// @param lpToken_ The LPToken, deployed for this pool.
+    /// @param reserveFund_ The ReserveFund, deployed for this pool.
+    /// @param loanFeed How the loan asset is priced.
+    /// @param model The interest rate model.
+    /// @param risk The pool-wide risk parameters.
+    constructor(
+        address owner_,
+        address asset_,
+        address lpToken_,
+        address reserveFund_,
+        FeedConfig memory loanFeed,
+        RateModel memory model,
+        RiskParams memory risk
+    ) Ownable(owner_) {
+        if (asset_ == address(0)) revert ZeroAddress("asset");
+        ILPToken lp = ILPToken(lpToken_);
+        if (
+            lp.pool() != address(this) || lp.reserveFund() != reserveFund_ || lp.asset() != asset_
+                || IReserveFund(reserveFund_).pool() != address(this) || IReserveFund(reserveFund_).lpToken() != lpToken_
+        ) revert WiringMismatch();
+        asset = IERC20(asset_);
+        lpToken = lp;
+        reserveFund = reserveFund_;
+        SHARE_UNIT = 10 ** lp.decimals();
+        lastUpdate = uint64(block.timestamp);
+        _setFeed(asset_, loanFeed);
+        _setRateModel(model);
+        _setRiskParams(risk);
+    }
+
+    modifier onlyLPToken() {
+        if (msg.sender != address(lpToken)) revert Unauthorized(msg.sender);
+        _;
+    }
+
+    /* LENDERS */
+
+    /// @inheritdoc ILendingPool
+    function accrueInterest() external returns (uint256 totalAssets_, uint256 totalShares) {
+        _accrue();
+        return (uint256(cash) + totalBorrowAssets, lpToken.totalSupply());
+    }
+
+    /// @inheritdoc ILendingPool
+    function creditCash(uint256 assets) external onlyLPToken {
+        cash = (cash + assets).toUint128();
+    }
+
+    /// @inheritdoc ILendingPool
+    function payOut(address receiver, uint256 assets) external onlyLPToken {
+        uint256 available = cash;
+        if (assets > available) revert InsufficientCash(available, assets);
+        cash = uint128(available - assets);
+        asset.safeTransfer(receiver, assets);
+    }
+
+    /* BORROWERS */
+
+    /// @inheritdoc ILendingPool
+    function supplyCollateral(address token, uint256 amount, address onBehalf) external nonReentrant whenNotPaused {
+        if (amount == 0) revert ZeroAmount();
+        if (onBehalf == address(0)) revert ZeroAddress("onBehalf");
+        Collateral storage collateral = _collaterals[token];
+        if (!collateral.listed) revert UnknownCollateral(token);
+        uint256 supplied = collateral.totalSupplied + amount;
+        if (supplied > collateral.params.supplyCap) revert SupplyCapExceeded(token, collateral.params.supplyCap);
+
+        uint256 balance = collateralOf[onBehalf][token];
+        if (balance == 0) _enableCollateral(onBehalf, token);
+        collateralOf[onBehalf][token] = balance + amount;
+        collateral.totalSupplied = uint128(supplied);
+
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        emit SupplyCollateral(msg.sender, onBehalf, token, amount);
+    }
+
+    /// @inheritdoc ILendingPool
+    function withdrawCollateral(address token, uint256 amount, address receiver)
+        external
+        nonReentrant
+        returns (uint256)
+    {
+        if (amount == 0) revert ZeroAmount();
+        if (receiver == address(0)) revert ZeroAddress("receiver");
+        uint256 balance = collateralOf[msg.sender][token];
+        if (amount == type(uint256).max) amount = balance;
+        if (amount > balance || balance == 0) revert InsufficientCollateralBalance(msg.sender, token, balance, amount);
+
+        _accrue();
+        collateralOf[msg.sender][token] = balance - amount;
+        _collaterals[token].totalSupplied -= uint128(amount);
+        if (balance == amount) _disableCollateral(_positions[msg.sender], token);
+
+        uint256 shares = _positions[msg.sender].borrowShares;
+        if (shares > 0) {
+            uint256 debtValue = _valueUp(shares.toAssetsUp(totalBorrowAssets, totalBorrowShares), address(asset));
+            (,, uint256 maxDebtValue) = _collateralValues(msg.sender);
+            if (debtValue > maxDebtValue) revert InsufficientCollateral(msg.sender, maxDebtValue, debtValue);
+        }
+
+        IERC20(token).safeTransfer(receiver, amount);
+        emit WithdrawCollateral(msg.sender, receiver, token, amount);
+        return amount;
+    }
+
+    /// @inheritdoc ILendingPool
+    function borrow(uint256 assets, address receiver) external nonReentrant whenNotPaused returns (uint256 shares) {
+        if (assets == 0) revert ZeroAmount();
+        if (receiver == address(0)) revert ZeroAddress("receiver");
+        _accrue();
+        uint256 available = cash;
+        if (assets > available) revert InsufficientCash(available, assets);
+        uint256 borrows = totalBorrowAssets;
+        uint256 borrowShares_ = totalBorrowShares;
+        if (borrows + assets > riskParams.borrowCap) revert BorrowCapExceeded(riskParams.borrowCap);
+
+        shares = assets.toSharesUp(borrows, borrowShares_);
+        Position storage position = _positions[msg.sender];
+        uint256 positionShares = position.borrowShares + shares;
+        borrows += assets;
+        borrowShares_ += shares;
+        position.borrowShares = positionShares.toUint128();
+        totalBorrowShares = borrowShares_.toUint128();
+        totalBorrowAssets = borrows.toUint128();
+        cash = uint128(available - assets);
+
+        uint256 debtValue = _valueUp(positionShares.toAssetsUp(borrows, borrowShares_), address(asset));
+        if (debtValue < riskParams.minBorrowValue) revert BorrowTooSmall(debtValue, riskParams.minBorrowValue);
+        (,, uint256 maxDebtValue) = _collateralValues(msg.sender);
+        if (debtValue > maxDebtValue) revert InsufficientCollateral(msg.sender, maxDebtValue, debtValue);
+
+        asset.safeTransfer(receiver, assets);
+        emit Borrow(msg.sender, receiver, assets, shares);
+    }
+
+    /// @inheritdoc ILendingPool
+    function repay(uint256 assets, address onBehalf) external nonReentrant returns (uint256 repaid, uint256 shares) {
+        if (assets == 0) revert ZeroAmount();
+        _accrue();
+        Position storage position = _positions[onBehalf];
+        uint256 positionShares = position.borrowShares;
+        if (positionShares == 0) revert NoDebt(onBehalf);
+        uint256 borrows = totalBorrowAssets;
+        uint256 borrowShares_ = totalBorrowShares;
+        uint256 debt = positionShares.toAssetsUp(borrows, borrowShares_).min(borrows);
+
+        // A partial repay burns shares rounded down: the borrower, not the LPs, pays the rounding.
+        (repaid, shares) = assets >= debt ? (debt, positionShares) : (assets, assets.toSharesDown(borrows, borrowShares_));
+        if (shares == 0) revert ZeroAmount();
+        position.borrowShares = uint128(positionShares - shares);
+        totalBorrowShares = uint128(borrowShares_ - shares);
+        totalBorrowAssets = uint128(borrows - repaid);
+        cash = (cash + repaid).toUint128();
+
+        asset.safeTransferFrom(msg.sender, address(this), repaid);
+        emit Repay(msg.sender, onBehalf, repaid, shares);
+    }
+
+    /* LIQUIDATION */
+
+    /// @inheritdoc ILendingPool
+    function liquidate(address borrower, address collateral, uint256 maxRepay, uint256 minSeized, address receiver)
+        external
+        nonReentrant
+        returns (uint256 repaid, uint256 seized, uint256 badDebt)
+    {
+        if (maxRepay == 0) revert ZeroAmount();
+        if (receiver == address(0)) revert ZeroAddress("receiver");
+        LiquidationState memory s;
+        s.balance = collateralOf[borrower][collateral];
+        if (s.balance == 0) revert InsufficientCollateralBalance(borrower, collateral, 0, 1);
+        _accrue();
+        Position storage position = _positions[borrower];
+        s.positionShares = position.borrowShares;
+        if (s.positionShares == 0) revert NoDebt(borrower);
+
+        s.borrows = totalBorrowAssets;
+        s.borrowShares = totalBorrowShares;
+        s.debt = s.positionShares.toAssetsUp(s.borrows, s.borrowShares).min(s.borrows);
+        s.debtValue = _valueUp(s.debt, address(asset));
+        uint256 health = _health(s, borrower);
+        if (health >= ConstantsLib.WAD) revert HealthyPosition(borrower, health);
+
+        // Close factor: 100% below the full-close health factor or under the small-debt value.
+        RiskParams memory risk = riskParams;
+        repaid = (health < risk.fullCloseHealthFactor || s.debtValue < risk.smallDebtValue)
+            ? s.debt
+            : s.debt.wMulDown(risk.closeFactor);
+        repaid = repaid.min(maxRepay);
+        if (repaid == 0) revert ZeroAmount();
+
+        (repaid, seized) = _seize(s, collateral, repaid);
+        if (seized < minSeized) revert SlippageExceeded(seized, minSeized);
+
+        badDebt = _applyLiquidation(s, position, borrower, collateral, repaid, seized, risk);
+
+        // Interactions.
+        asset.safeTransferFrom(msg.sender, address(this), repaid);
+        if (seized > 0) IERC20(collateral).safeTransfer(receiver, seized);
+        emit Liquidate(borrower, msg.sender, collateral, repaid, seized, badDebt);
+    }
+
+    /// @dev Locals of `liquidate`, kept in memory to stay within the stack.
+    struct LiquidationState {
+        uint256 balance;
+        uint256 positionShares;
+        uint256 borrows;
+        uint256 borrowShares;
+        uint256 debt;
+        uint256 debtValue;
+        uint256 collateralValue;
+        uint256 balanceValue;
+    }
+
+    /// @dev Reads the collateral value into `s` and returns the health factor.
+    function _health(LiquidationState memory s, address borrower) internal view returns (uint256) {
+        uint256 liquidationValue;
+        (s.collateralValue, liquidationValue,) = _collateralValues(borrower);
+        return liquidationValue.wDivDown(s.debtValue);
+    }
+
+    /// @dev The effects of a liquidation on the position, the collateral and the market.
+    function _applyLiquidation(
+        LiquidationState memory s,
+        Position storage position,
+        address borrower,
+        address collateral,
+        uint256 repaid,
+        uint256 seized,
+        RiskParams memory risk
+    ) internal returns (uint256 badDebt) {
+        // A partial repay burns debt shares rounded down: the liquidator, not the LPs, pays the rounding.
+        uint256 repaidShares = repaid == s.debt ? s.positionShares : repaid.toSharesDown(s.borrows, s.borrowShares);
+        s.positionShares -= repaidShares;
+        s.borrowShares -= repaidShares;
+        s.borrows -= repaid;
+        s.balance -= seized;
+        position.borrowShares = uint128(s.positionShares);
+        collateralOf[borrower][collateral] = s.balance;
+        _collaterals[collateral].totalSupplied -= uint128(seized);
+        if (s.balance == 0) _disableCollateral(position, collateral);
+        cash = (cash + repaid).toUint128();
+        if (s.positionShares > 0) badDebt = _settleRemainder(s, position, borrower, collateral, risk);
+        totalBorrowAssets = uint128(s.borrows);
+        totalBorrowShares = uint128(s.borrowShares);
+    }
+
+    /// @dev Seized = repaid * (1 + bonus) at oracle prices, rounded down. When the collateral cannot cover
+    /// it, all of it is seized and the liquidator pays its value / (1 + bonus), rounded up.
+    function _seize(LiquidationState memory s, address collateral, uint256 repaid)
+        internal
+        view
+        returns (uint256, uint256 seized)
+    {
+        uint256 bonusFactor = ConstantsLib.WAD + _collaterals[collateral].params.liquidationBonus;
+        s.balanceValue = _valueDown(s.balance, collateral);
+        seized = _amountDown(_valueDown(repaid, address(asset)).wMulDown(bonusFactor), collateral);
+        if (seized < s.balance) return (repaid, seized);
+        return (_amountUp(s.balanceValue.wDivUp(bonusFactor), address(asset)).min(repaid), s.balance);
+    }
+
+    /// @dev After a liquidation that left debt: collateral worth at most dustValue means the debt is bad
+    /// debt, socialized now; otherwise the position must keep at least minBorrowValue of debt, unless the
+    /// seized collateral is gone.
+    function _settleRemainder(
+        LiquidationState memory s,
+        Position storage position,
+        address borrower,
+        address collateral,
+        RiskParams memory risk
+    ) internal returns (uint256 badDebt) {
+        uint256 remainingValue = s.collateralValue - s.balanceValue + _valueDown(s.balance, collateral);
+        if (remainingValue <= risk.dustValue) {
+            badDebt = s.positionShares.toAssetsUp(s.borrows, s.borrowShares).min(s.borrows);
+            position.borrowShares = 0;
+            s.borrowShares -= s.positionShares;
+            _socializeLoss(borrower, badDebt, uint256(cash) + s.borrows, lpToken.totalSupply());
+            s.borrows -= badDebt;
+        } else if (s.balance > 0) {
+            uint256 debtValue = _valueUp(s.positionShares.toAssetsUp(s.borrows, s.borrowShares), address(asset));
+            if (debtValue < risk.minBorrowValue) revert DustLeft(debtValue, risk.minBorrowValue);
+        }
+    }
+
+    /// @inheritdoc ILendingPool
+    function realizeBadDebt(address borrower) external nonReentrant returns (uint256 loss) {
+        _accrue();
+        Position storage position = _positions[borrower];
+        uint256 positionShares = position.borrowShares;
+        if (positionShares == 0) revert NoDebt(borrower);
+        uint256 borrows = totalBorrowAssets;
+        uint256 debt = positionShares.toAssetsUp(borrows, totalBorrowShares).min(borrows);
+        uint256 debtValue = _valueUp(debt, address(asset));
+        (uint256 collateralValue,,) = _collateralValues(borrower);
+        if (collateralValue >= debtValue) revert NotInsolvent(borrower, collateralValue, debtValue);
+
+        // The whole debt is written off.
+        position.borrowShares = 0;
+        totalBorrowShares -= uint128(positionShares);
+        uint256 totalAssets_ = uint256(cash) + borrows;
+        uint256 totalShares = lpToken.totalSupply();
+        totalBorrowAssets = uint128(borrows - debt);
+
+        // The collateral is bought by the ReserveFund at its oracle value V (rounded up, paid by the
+        // reserve), or given to the caller as a bounty when it is dust.
+        bool bounty = collateralValue <= riskParams.dustValue;
+        uint256 value = bounty ? 0 : _amountUp(collateralValue, address(asset)).min(debt);
+        uint256 paidShares;
+        if (!bounty) {
+            uint256 reserveShares = lpToken.balanceOf(reserveFund);
+            uint256 reserveAssets = reserveShares.toAssetsDown(totalAssets_, totalShares);
+            if (reserveAssets < value) revert ReserveInsufficient(reserveAssets, value);
+            paidShares = value.toSharesUp(totalAssets_, totalShares);
+            lpToken.burnReserveShares(paidShares);
+            totalAssets_ -= value;
+            totalShares -= paidShares;
+        }
+        loss = debt - value;
+        if (loss > 0) _socializeLoss(borrower, loss, totalAssets_, totalShares);
+
+        _releaseCollaterals(position, borrower, bounty ? msg.sender : reserveFund);
+        emit RealizeBadDebt(borrower, msg.sender, debt, value, paidShares, bounty);
+    }
+
+    /* BAD DEBT SOCIALIZATION */
+
+    /// @dev The loss waterfall, the one place where a loss is absorbed. The caller has already removed
+    /// `loss` from total borrows and passes the totals from before. Burns b = min(reserve shares,
+    /// toSharesUp(loss)) from the ReserveFund; what the reserve could not cover lowers the price of every
+    /// share. O(1): no loop over LPs or borrowers.
+    function _socializeLoss(address borrower, uint256 loss, uint256 totalAssetsBefore, uint256 totalSharesBefore)
+        internal
+    {
+        (uint256 burned, uint256 coveredByReserve, uint256 lpLoss) = LossMathLib.splitLoss(
+            loss, lpToken.balanceOf(reserveFund), totalAssetsBefore, totalSharesBefore
+        );
+        if (burned > 0) lpToken.burnReserveShares(burned);
+        emit BadDebtSocialized(
+            borrower,
+            loss,
+            coveredByReserve,
+            lpLoss,
+            burned,
+            SHARE_UNIT.toAssetsDown(totalAssetsBefore, totalSharesBefore),
+            SHARE_UNIT.toAssetsDown(totalAssetsBefore - loss, totalSharesBefore - burned)
+        );
+    }
+
+    /* INTEREST */
+
+    /// @dev Accrues interest to now: total borrows grow by borrows * (e^(rate * elapsed) - 1), Taylor
+    /// to three terms, rounded down; the reserve factor of it is minted to the ReserveFund as shares.
+    function _accrue() internal {
+        uint256 elapsed = block.timestamp - lastUpdate;
+        if (elapsed == 0) return;
+        lastUpdate = uint64(block.timestamp);
+        uint256 borrows = totalBorrowAssets;
+        if (borrows == 0) return;
+        uint256 available = cash;
+        (uint256 rate, uint256 interest, uint256 reserveInterest) = _interest(available, borrows, elapsed);
+        if (interest == 0) return;
+        borrows += interest;
+        totalBorrowAssets = borrows.toUint128();
+        uint256 reserveShares;
+        if (reserveInterest > 0) {
+            // Priced after the interest, without the reserve's own cut (as a deposit of it would be).
+            reserveShares = reserveInterest.toSharesDown(available + borrows - reserveInterest, lpToken.totalSupply());
+            if (reserveShares > 0) lpToken.mintReserveShares(reserveShares);
+        }
+        emit AccrueInterest(rate, interest, reserveInterest, reserveShares);
+    }
+
+    /// @dev Interest over `elapsed` seconds and the reserve's cut, both rounded down.
+    function _interest(uint256 available, uint256 borrows, uint256 elapsed)
+        internal
+        view
+        returns (uint256 rate, uint256 interest, uint256 reserveInterest)
+    {
+        rate = _borrowRate(borrows.wDivDown(available + borrows));
+        interest = borrows.wMulDown(MathLib.wTaylorCompoundedDown(rate, elapsed));
+        reserveInterest = interest.wMulDown(riskParams.reserveFactor);
+    }
+
+    /// @dev Kinked model: base + slope1 * u / kink below the kink, base + slope1 + slope2 * (u - kink) /
+    /// (1 - kink) above it; per second, rounded down.
+    function _borrowRate(uint256 utilization_) internal view returns (uint256) {
+        RateModel memory m = rateModel;
+        if (utilization_ <= m.kink) return m.baseRate + utilization_.mulDivDown(m.slope1, m.kink);
+        return m.baseRate + m.slope1 + (utilization_ - m.kink).mulDivDown(m.slope2, ConstantsLib.WAD - m.kink);
+    }
+
+    /// @dev Total borrows and LP shares as an accrual now would leave them.
+    function _expected() internal view returns (uint256 borrows, uint256 totalShares) {
+        borrows = totalBorrowAssets;
+        totalShares = lpToken.totalSupply();
+        uint256 elapsed = block.timestamp - lastUpdate;
+        if (elapsed == 0 || borrows == 0) return (borrows, totalShares);
+        uint256 available = cash;
+        (, uint256 interest, uint256 reserveInterest) = _interest(available, borrows, elapsed);
+        borrows += interest;
+        if (interest > 0) {
+            totalShares += reserveInterest.toSharesDown(available + borrows - reserveInterest, totalShares);
+        }
+    }
+
+    /* PRICES */
+
+    /// @dev The feed's answer for `token`, refused when non-positive, stale or at/beyond its bounds.
+    function _price(address token) internal view returns (uint256 answer, PriceSource memory source) {
+        source = priceSources[token];
+        (, int256 signedAnswer,, uint256 updatedAt,) = IAggregatorV3(source.feed).latestRoundData();
+        if (signedAnswer <= 0) revert InvalidPrice(source.feed, signedAnswer);
+        if (updatedAt + source.heartbeat < block.timestamp) revert StalePrice(source.feed, updatedAt);
+        if (signedAnswer <= source.minAnswer || signedAnswer >= source.maxAnswer) {
+            revert PriceOutOfBounds(source.feed, signedAnswer, source.minAnswer, source.maxAnswer);
+        }
+        answer = uint256(signedAnswer);
+    }
+
+    /// @dev amount * answer * 1e18 / (10^tokenDecimals * 10^feedDecimals), rounded down.
+    function _valueDown(uint256 amount, address token) internal view returns (uint256) {
+        (uint256 answer, PriceSource memory s) = _price(token);
+        return amount.mulDivDown(answer * ConstantsLib.WAD, 10 ** (uint256(s.tokenDecimals) + s.feedDecimals));
+    }
+
+    /// @dev amount * answer * 1e18 / (10^tokenDecimals * 10^feedDecimals), rounded up.
+    function _valueUp(uint256 amount, address token) internal view returns (uint256) {
+        (uint256 answer, PriceSource memory s) = _price(token);
+        return amount.mulDivUp(answer * ConstantsLib.WAD, 10 ** (uint256(s.tokenDecimals) + s.feedDecimals));
+    }
+
+    /// @dev The amount of `token` worth `value`, rounded down.
+    function _amountDown(uint256 value, address token) internal view returns (uint256) {
+        (uint256 answer, PriceSource memory s) = _price(token);
+        return value.mulDivDown(10 ** (uint256(s.tokenDecimals) + s.feedDecimals), answer * ConstantsLib.WAD);
+    }
+
+    /// @dev The amount of `token` worth `value`, rounded up.
+    function _amountUp(uint256 value, address token) internal view returns (uint256) {
+        (uint256 answer, PriceSource memory s) = _price(token);
+        return value.mulDivUp(10 ** (uint256(s.tokenDecimals) + s.feedDecimals), answer * ConstantsLib.WAD);
+    }
+
+    /// @dev Collateral value, its LT-weighted value and its max-LTV-weighted value, all rounded down
+    /// (in favour of the LPs: a position is never valued above its collateral).
+    function _collateralValues(address borrower)
+        internal
+        view
+        returns (uint256 collateralValue, uint256 liquidationValue, uint256 maxDebtValue)
+    {
+        Position storage position = _positions[borrower];
+        uint256 count = position.collateralCount;
+        for (uint256 i; i < count; ++i) {
+            address token = position.collaterals[i];
+            CollateralParams memory p = _collaterals[token].params;
+            uint256 value = _valueDown(collateralOf[borrower][token], token);
+            collateralValue += value;
+            liquidationValue += value.wMulDown(p.liquidationThreshold);
+            maxDebtValue += value.wMulDown(p.maxLtv);
+        }
+    }
+
+    /* COLLATERAL LIST */
+
+    function _enableCollateral(address borrower, address token) internal {
+        Position storage position = _positions[borrower];
+        uint256 count = position.collateralCount;
+        if (count == ConstantsLib.MAX_COLLATERALS) revert TooManyCollaterals(borrower);
+        position.collaterals[count] = token;
+        position.collateralCount = uint8(count + 1);
+    }
+
+    function _disableCollateral(Position storage position, address token) internal {
+        uint256 last = position.collateralCount - 1;
+        for (uint256 i; i <= last; ++i) {
+            if (position.collaterals[i] == token) {
+                position.collaterals[i] = position.collaterals[last];
+                delete position.collaterals[last];
+                position.collateralCount = uint8(last);
+                return;
+            }
+        }
+    }
+
+    /// @dev Sends every enabled collateral of `borrower` to `to` and clears the list.
+    function _releaseCollaterals(Position storage position, address borrower, address to) internal {
+        uint256 count = position.collateralCount;
+        for (uint256 i; i < count; ++i) {
+            address token = position.collaterals[i];
+            uint256 amount = collateralOf[borrower][token];
+            collateralOf[borrower][token] = 0;
+            _collaterals[token].totalSupplied -= uint128(amount);
+            delete position.collaterals[i];
+            IERC20(token).safeTransfer(to, amount);
+        }
+        position.collateralCount = 0;
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc ILendingPool
+    function totalAssets() external view returns (uint256) {
+        (uint256 borrows,) = _expected();
+        return uint256(cash) + borrows;
+    }
+
+    /// @inheritdoc ILendingPool
+    function expectedTotals() external view returns (uint256 totalAssets_, uint256 totalShares) {
+        uint256 borrows;
+        (borrows, totalShares) = _expected();
+        totalAssets_ = uint256(cash) + borrows;
+    }
+
+    /// @inheritdoc ILendingPool
+    function debtOf(address borrower) public view returns (uint256) {
+        (uint256 borrows,) = _expected();
+        return uint256(_positions[borrower].borrowShares).toAssetsUp(borrows, totalBorrowShares).min(borrows);
+    }
+
+    /// @notice Debt shares of `borrower`.
+    function borrowSharesOf(address borrower) external view returns (uint256) {
+        return _positions[borrower].borrowShares;
+    }
+
+    /// @inheritdoc ILendingPool
+    function collateralsOf(address borrower) external view returns (address[] memory tokens) {
+        Position storage position = _positions[borrower];
+        tokens = new address[](position.collateralCount);
+        for (uint256 i; i < tokens.length; ++i) {
+            tokens[i] = position.collaterals[i];
+        }
+    }
+
+    /// @notice Risk parameters of collateral `token`, its total supplied and whether it is listed.
+    function collaterals(address token) external view returns (CollateralParams memory, uint256, bool) {
+        Collateral storage c = _collaterals[token];
+        return (c.params, c.totalSupplied, c.listed);
+    }
+
+    /// @inheritdoc ILendingPool
+    function healthFactor(address borrower) external view returns (uint256) {
+        return _view(borrower).healthFactor;
+    }
+
+    /// @inheritdoc ILendingPool
+    function pendingShortfall(address borrower) external view returns (uint256) {
+        PositionView memory p = _view(borrower);
+        if (p.collateralValue >= p.debtValue) return 0;
+        return p.debt.zeroFloorSub(_amountDown(p.collateralValue, address(asset)));
+    }
+
+    /// @inheritdoc ILendingPool
+    function positionsOf(address[] calldata borrowers) external view returns (PositionView[] memory views) {
+        views = new PositionView[](borrowers.length);
+        for (uint256 i; i < borrowers.length; ++i) {
+            views[i] = _view(borrowers[i]);
+        }
+    }
+
+    function _view(address borrower) internal view returns (PositionView memory p) {
+        p.borrower = borrower;
+        p.debt = debtOf(borrower);
+        (p.collateralValue, p.liquidationValue,) = _collateralValues(borrower);
+        if (p.debt == 0) {
+            p.healthFactor = type(uint256).max;
+        } else {
+            p.debtValue = _valueUp(p.debt, address(asset));
+            p.healthFactor = p.liquidationValue.wDivDown(p.debtValue);
+        }
+    }
+
+    /// @inheritdoc ILendingPool
+    function collateralToAssetsUp(address token, uint256 amount) external view returns (uint256) {
+        if (!_collaterals[token].listed) revert UnknownCollateral(token);
+        return _amountUp(_valueUp(amount, token), address(asset));
+    }
+
+    /// @inheritdoc ILendingPool
+    function utilization() public view returns (uint256) {
+        (uint256 borrows,) = _expected();
+        uint256 total = uint256(cash) + borrows;
+        return total == 0 ? 0 : borrows.wDivDown(total);
+    }
+
+    /// @inheritdoc ILendingPool
+    function borrowRatePerSecond() external view returns (uint256) {
+        return _borrowRate(utilization());
+    }
+
+    /* GOVERNANCE */
+
+    /// @inheritdoc ILendingPool
+    function listCollateral(address token, FeedConfig calldata feed, CollateralParams calldata params)
+        external
+        onlyOwner
+    {
+        if (token == address(0)) revert ZeroAddress("token");
+        if (token == address(asset) || _collaterals[token].listed) revert AlreadyListed(token);
+        _checkCollateralParams(params);
+        _setFeed(token, feed);
+        _collaterals[token] = Collateral({params: params, totalSupplied: 0, listed: true});
+        PriceSource storage s = priceSources[token];
+        emit CollateralListed(token, feed.feed, s.tokenDecimals, s.feedDecimals);
+    }
+
+    /// @inheritdoc ILendingPool
+    function setCollateralParams(address token, CollateralParams calldata params) external onlyOwner {
+        Collateral storage c = _collaterals[token];
+        if (!c.listed) revert UnknownCollateral(token);
+        CollateralParams memory old = c.params;
+        if (params.liquidationThreshold < old.liquidationThreshold) {
+            revert ParameterOutOfBounds("liquidationThreshold", params.liquidationThreshold);
+        }
+        _checkCollateralParams(params);
+        c.params = params;
+        _emitSet("maxLtv", token, old.maxLtv, params.maxLtv);
+        _emitSet("liquidationThreshold", token, old.liquidationThreshold, params.liquidationThreshold);
+        _emitSet("liquidationBonus", token, old.liquidationBonus, params.liquidationBonus);
+        _emitSet("supplyCap", token, old.supplyCap, params.supplyCap);
+    }
+
+    /// @inheritdoc ILendingPool
+    function requestLtDecrease(address token, uint256 newLt) external onlyOwner {
+        Collateral storage c = _collaterals[token];
+        if (!c.listed) revert UnknownCollateral(token);
+        uint256 current = c.params.liquidationThreshold;
+        if (newLt >= current || current - newLt > ConstantsLib.MAX_LT_DECREASE_STEP || newLt <= c.params.maxLtv) {
+            revert ParameterOutOfBounds("liquidationThreshold", newLt);
+        }
+        uint256 readyAt = block.timestamp + ConstantsLib.LT_DECREASE_DELAY;
+        pendingLtDecrease[token] = PendingLt({newLt: uint64(newLt), readyAt: uint64(readyAt)});
+        emit LtDecreaseRequested(token, newLt, readyAt);
+    }
+
+    /// @inheritdoc ILendingPool
+    function applyLtDecrease(address token) external {
+        PendingLt memory pending = pendingLtDecrease[token];
+        if (pending.readyAt == 0) revert NoPendingLtDecrease(token);
+        if (block.timestamp < pending.readyAt) revert LtDecreaseNotReady(token, pending.readyAt);
+        CollateralParams storage p = _collaterals[token].params;
+        if (pending.newLt <= p.maxLtv) revert ParameterOutOfBounds("liquidationThreshold", pending.newLt);
+        delete pendingLtDecrease[token];
+        _emitSet("liquidationThreshold", token, p.liquidationThreshold, pending.newLt);
+        p.liquidationThreshold = pending.newLt;
+    }
+
+    /// @inheritdoc ILendingPool
+    function setRateModel(RateModel calldata model) external onlyOwner {
+        _accrue();
+        _setRateModel(model);
+    }
+
+    /// @inheritdoc ILendingPool
+    function setRiskParams(RiskParams calldata params) external onlyOwner {
+        _accrue();
+        _setRiskParams(params);
+    }
+
+    /// @inheritdoc ILendingPool
+    function pause() external onlyOwner {
+        _pause();
+    }
+
+    /// @inheritdoc ILendingPool
+    function unpause() external onlyOwner {
+        _unpause();
+    }
+
+    function _setFeed(address token, FeedConfig memory feed) internal {
+        if (feed.feed == address(0)) revert ZeroAddress("feed");
+        if (feed.heartbeat == 0) revert ParameterOutOfBounds("heartbeat", 0);
+        if (feed.minAnswer < 0 || feed.maxAnswer <= feed.minAnswer) {
+            revert ParameterOutOfBounds("maxAnswer", uint256(int256(feed.maxAnswer)));
+        }
+        priceSources[token] = PriceSource({
+            feed: feed.feed,
+            feedDecimals: IAggregatorV3(feed.feed).decimals(),
+            tokenDecimals: IERC20Metadata(token).decimals(),
+            heartbeat: feed.heartbeat,
+            minAnswer: feed.minAnswer,
+            maxAnswer: feed.maxAnswer
+        });
+    }
+
+    function _checkCollateralParams(CollateralParams calldata p) internal pure {
+        if (p.liquidationBonus > ConstantsLib.MAX_LIQUIDATION_BONUS) {
+            revert ParameterOutOfBounds("liquidationBonus", p.liquidationBonus);
+        }
+        if (p.maxLtv == 0 || p.maxLtv >= p.liquidationThreshold) revert ParameterOutOfBounds("maxLtv", p.maxLtv);
+        // LT * (1 + bonus) < 1: a liquidation at HF just below 1 can always be paid for by the collateral.
+        if (uint256(p.liquidationThreshold).wMulUp(ConstantsLib.WAD + p.liquidationBonus) >= ConstantsLib.WAD) {
+            revert ParameterOutOfBounds("liquidationThreshold", p.liquidationThreshold);
+        }
+    }
+
+    function _setRateModel(RateModel memory m) internal {
+        if (m.kink == 0 || m.kink >= ConstantsLib.WAD) revert ParameterOutOfBounds("kink", m.kink);
+        uint256 maxRate = uint256(m.baseRate) + m.slope1 + m.slope2;
+        if (maxRate > ConstantsLib.MAX_RATE_PER_SECOND) revert ParameterOutOfBounds("maxRate", maxRate);
+        RateModel memory old = rateModel;
+        rateModel = m;
+        _emitSet("baseRate", address(0), old.baseRate, m.baseRate);
+        _emitSet("slope1", address(0), old.slope1, m.slope1);
+        _emitSet("slope2", address(0), old.slope2, m.slope2);
+        _emitSet("kink", address(0), old.kink, m.kink);
+    }
+
+    function _setRiskParams(RiskParams memory p) internal {
+        if (p.closeFactor == 0 || p.closeFactor > ConstantsLib.WAD) revert ParameterOutOfBounds("closeFactor", p.closeFactor);
+        if (p.fullCloseHealthFactor > ConstantsLib.WAD) {
+            revert ParameterOutOfBounds("fullCloseHealthFactor", p.fullCloseHealthFactor);
+        }
+        if (p.reserveFactor > ConstantsLib.MAX_RESERVE_FACTOR) {
+            revert ParameterOutOfBounds("reserveFactor", p.reserveFactor);
+        }
+        // A partial liquidation of a debt above smallDebtValue never leaves less than minBorrowValue.
+        if (p.smallDebtValue < 2 * uint256(p.minBorrowValue)) {
+            revert ParameterOutOfBounds("smallDebtValue", p.smallDebtValue);
+        }
+        // A fresh position (at least minBorrowValue) is never dust.
+        if (p.dustValue != 0 && p.dustValue >= p.minBorrowValue) revert ParameterOutOfBounds("dustValue", p.dustValue);
+        RiskParams memory old = riskParams;
+        riskParams = p;
+        _emitSet("closeFactor", address(0), old.closeFactor, p.closeFactor);
+        _emitSet("fullCloseHealthFactor", address(0), old.fullCloseHealthFactor, p.fullCloseHealthFactor);
+        _emitSet("reserveFactor", address(0), old.reserveFactor, p.reserveFactor);
+        _emitSet("borrowCap", address(0), old.borrowCap, p.borrowCap);
+        _emitSet("minBorrowValue", address(0), old.minBorrowValue, p.minBorrowValue);
+        _emitSet("smallDebtValue", address(0), old.smallDebtValue, p.smallDebtValue);
+        _emitSet("dustValue", address(0), old.dustValue, p.dustValue);
+    }
+
+    function _emitSet(bytes32 name, address target, uint256 oldValue, uint256 newValue) internal {
+        if (oldValue != newValue) emit ParameterSet(name, target, oldValue, newValue);
+    }
+}

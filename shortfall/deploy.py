@@ -1,0 +1,121 @@
+"""Deploying a Shortfall system: ReserveFund, LPToken and LendingPool wired by predicted addresses.
+
+The three contracts reference each other immutably. The ReserveFund and the LPToken are deployed first
+with the addresses the next deployments of the same account will get (CREATE: keccak(rlp(sender,
+nonce))); the LendingPool's constructor then checks the wiring and reverts with `WiringMismatch` if any
+other transaction came in between.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import rlp
+from eth_utils import keccak, to_bytes, to_checksum_address
+
+from shortfall.constants import FEED_DECIMALS
+from shortfall.params import CollateralParams, FeedConfig, PoolParams
+
+
+def create_address(sender: str, nonce: int) -> str:
+    """The address a CREATE from `sender` at `nonce` deploys to."""
+    return to_checksum_address(keccak(rlp.encode([to_bytes(hexstr=sender), nonce]))[12:])
+
+
+@dataclass
+class Deployment:
+    """A deployed system and the tokens and feeds around it."""
+
+    pool: Any
+    lp_token: Any
+    reserve_fund: Any
+    asset: Any
+    asset_feed: Any
+    collaterals: dict[str, Any] = field(default_factory=dict)
+    feeds: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def contracts(self) -> dict[str, Any]:
+        return {"LendingPool": self.pool, "LPToken": self.lp_token, "ReserveFund": self.reserve_fund}
+
+
+def deploy_core(
+    project: Any, deployer: Any, asset: Any, asset_feed: Any, params: PoolParams, owner: str | None = None
+) -> tuple[Any, Any, Any]:
+    """Deploys ReserveFund, LPToken and LendingPool in three consecutive transactions of `deployer`."""
+    owner = owner or deployer.address
+    nonce = deployer.nonce
+    lp_address = create_address(deployer.address, nonce + 1)
+    pool_address = create_address(deployer.address, nonce + 2)
+    reserve = deployer.deploy(
+        project.ReserveFund,
+        owner,
+        pool_address,
+        lp_address,
+        asset.address,
+        params.reserve.floor,
+        params.reserve.buy_discount,
+    )
+    lp_token = deployer.deploy(project.LPToken, asset.address, pool_address, reserve.address, params.lp_name, params.lp_symbol)
+    loan_feed = FeedConfig(asset_feed.address, heartbeat=params.loan_heartbeat)
+    pool = deployer.deploy(
+        project.LendingPool,
+        owner,
+        asset.address,
+        lp_token.address,
+        reserve.address,
+        loan_feed.as_tuple(),
+        params.rate_model.as_tuple(),
+        params.risk.as_tuple(),
+    )
+    return pool, lp_token, reserve
+
+
+def deploy_mock_token(project: Any, deployer: Any, symbol: str, decimals: int) -> Any:
+    """A mintable test token (local networks only)."""
+    return deployer.deploy(project.ERC20Mock, f"Mock {symbol}", symbol, decimals)
+
+
+def deploy_feed(project: Any, deployer: Any, price: float | int, decimals: int = FEED_DECIMALS) -> Any:
+    """A settable price feed answering `price` (in whole quote units) (local networks only)."""
+    return deployer.deploy(project.SettableFeed, decimals, to_answer(price, decimals))
+
+
+def to_answer(price: float | int, decimals: int = FEED_DECIMALS) -> int:
+    """A price in quote units as a feed answer with `decimals`."""
+    return round(price * 10**decimals)
+
+
+def list_collateral(
+    pool: Any, token: Any, feed: Any, params: CollateralParams, owner: Any, heartbeat: int = 86_400
+) -> None:
+    """Lists `token` as collateral priced by `feed`."""
+    pool.listCollateral(token.address, FeedConfig(feed.address, heartbeat=heartbeat).as_tuple(), params.as_tuple(), sender=owner)
+
+
+def deploy_local_system(
+    project: Any,
+    deployer: Any,
+    asset_decimals: int = 6,
+    collaterals: dict[str, tuple[int, float]] | None = None,
+    params: PoolParams | None = None,
+    collateral_params: CollateralParams | None = None,
+) -> Deployment:
+    """A whole system on a local network: mock loan asset at $1, mock collaterals with settable feeds.
+
+    `collaterals` maps a symbol to (decimals, price); the default is one WETH-like collateral at $2,000.
+    """
+    params = params or PoolParams()
+    collaterals = collaterals or {"WETH": (18, 2_000)}
+    asset = deploy_mock_token(project, deployer, "USDC" if asset_decimals == 6 else "DAI", asset_decimals)
+    asset_feed = deploy_feed(project, deployer, 1)
+    pool, lp_token, reserve = deploy_core(project, deployer, asset, asset_feed, params)
+    deployment = Deployment(pool, lp_token, reserve, asset, asset_feed)
+    for symbol, (decimals, price) in collaterals.items():
+        token = deploy_mock_token(project, deployer, symbol, decimals)
+        feed = deploy_feed(project, deployer, price)
+        list_collateral(pool, token, feed, collateral_params or CollateralParams(), deployer)
+        deployment.collaterals[symbol] = token
+        deployment.feeds[symbol] = feed
+    return deployment

@@ -1,0 +1,256 @@
+"""Shared fixtures: named roles, the deployed system per loan-asset decimals, and closure factories.
+
+Every test runs on Anvil through ape-foundry, isolated by ape's snapshots: a session fixture deploys
+once, and each test starts from that state.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+import ape
+import pytest
+
+from shortfall.abi_coverage import AbiCoverage
+from shortfall.constants import MAX_UINT256, WAD
+from shortfall.deploy import Deployment, deploy_local_system, to_answer
+from shortfall.params import PoolParams
+
+COVERAGE = AbiCoverage()
+COVERAGE.install()
+
+# The loan asset's decimals: 6 (USDC-like) and 18 (DAI-like) unless SHORTFALL_DECIMALS narrows it.
+DECIMALS = [int(d) for d in os.environ.get("SHORTFALL_DECIMALS", "6,18").split(",")]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The ABI coverage gate: with SHORTFALL_ABI_GATE=1, fail if any function, custom error or event of
+    LendingPool, LPToken or ReserveFund was never exercised."""
+    if os.environ.get("SHORTFALL_ABI_GATE") != "1" or exitstatus != 0:
+        return
+    missing = {}
+    for name in ("LendingPool", "LPToken", "ReserveFund"):
+        gaps = COVERAGE.missing(ape.project.get_contract(name).contract_type)
+        if gaps:
+            missing[name] = gaps
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if missing:
+        lines = [f"  {name}: {gap}" for name, gaps in missing.items() for gap in gaps]
+        reporter.write_line("ABI coverage gate FAILED: never exercised:\n" + "\n".join(lines), red=True)
+        session.exitstatus = 1
+    else:
+        reporter.write_line("ABI coverage gate: every function, error and event of the 3 contracts exercised")
+
+
+# ---------------------------------------------------------------- roles
+
+
+@pytest.fixture(scope="session")
+def gov(accounts):
+    """Deployer and owner of every contract."""
+    return accounts[0]
+
+
+@pytest.fixture(scope="session")
+def alice(accounts):
+    """An LP."""
+    return accounts[1]
+
+
+@pytest.fixture(scope="session")
+def bob(accounts):
+    """A second LP."""
+    return accounts[2]
+
+
+@pytest.fixture(scope="session")
+def carol(accounts):
+    """A third LP."""
+    return accounts[3]
+
+
+@pytest.fixture(scope="session")
+def dave(accounts):
+    """A borrower."""
+    return accounts[4]
+
+
+@pytest.fixture(scope="session")
+def erin(accounts):
+    """A second borrower."""
+    return accounts[5]
+
+
+@pytest.fixture(scope="session")
+def liquidator(accounts):
+    """A keeper that liquidates."""
+    return accounts[6]
+
+
+@pytest.fixture(scope="session")
+def keeper(accounts):
+    """A keeper that realizes bad debt and buys collateral."""
+    return accounts[7]
+
+
+@pytest.fixture(scope="session")
+def stranger(accounts):
+    """Anyone: no role, no funds in the pool."""
+    return accounts[8]
+
+
+# ---------------------------------------------------------------- system
+
+
+@pytest.fixture(scope="session", params=DECIMALS, ids=lambda d: f"asset{d}")
+def asset_decimals(request) -> int:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def system(project, gov, asset_decimals) -> Deployment:
+    """LendingPool, LPToken, ReserveFund; a mock loan asset ($1) and WETH ($2,000, 18 decimals)."""
+    return deploy_local_system(project, gov, asset_decimals, {"WETH": (18, 2_000), "WBTC": (8, 50_000)}, PoolParams())
+
+
+@pytest.fixture(scope="session")
+def pool(system):
+    return system.pool
+
+
+@pytest.fixture(scope="session")
+def lp_token(system):
+    return system.lp_token
+
+
+@pytest.fixture(scope="session")
+def reserve(system):
+    return system.reserve_fund
+
+
+@pytest.fixture(scope="session")
+def asset(system):
+    return system.asset
+
+
+@pytest.fixture(scope="session")
+def weth(system):
+    return system.collaterals["WETH"]
+
+
+@pytest.fixture(scope="session")
+def wbtc(system):
+    return system.collaterals["WBTC"]
+
+
+@pytest.fixture(scope="session")
+def units(asset_decimals) -> Callable[[float], int]:
+    """Whole loan-asset amounts in token units."""
+    return lambda amount: round(amount * 10**asset_decimals)
+
+
+# ---------------------------------------------------------------- factories
+
+
+@pytest.fixture(scope="session")
+def deposit(system, units):
+    """deposit(lp, amount): mints loan asset to `lp` and deposits it through the LPToken."""
+
+    def deposit(lp, amount: float):
+        assets = units(amount)
+        system.asset.mint(lp, assets, sender=lp)
+        system.asset.approve(system.lp_token, assets, sender=lp)
+        return system.lp_token.deposit(assets, lp, sender=lp)
+
+    return deposit
+
+
+@pytest.fixture(scope="session")
+def fund_reserve(system, units, gov):
+    """fund_reserve(amount): governance tops up the reserve."""
+
+    def fund(amount: float):
+        assets = units(amount)
+        system.asset.mint(gov, assets, sender=gov)
+        system.asset.approve(system.reserve_fund, assets, sender=gov)
+        return system.reserve_fund.fundReserve(assets, sender=gov)
+
+    return fund
+
+
+@pytest.fixture(scope="session")
+def supply(system):
+    """supply(borrower, symbol, amount): mints and supplies collateral, `amount` in whole tokens."""
+
+    def supply(borrower, symbol: str, amount: float):
+        token = system.collaterals[symbol]
+        raw = round(amount * 10 ** token.decimals())
+        token.mint(borrower, raw, sender=borrower)
+        token.approve(system.pool, raw, sender=borrower)
+        return system.pool.supplyCollateral(token, raw, borrower, sender=borrower)
+
+    return supply
+
+
+@pytest.fixture(scope="session")
+def open_position(supply, system, units):
+    """open_position(borrower, weth, borrow): supplies `weth` WETH and borrows `borrow` loan asset."""
+
+    def open_position(borrower, weth: float, borrow: float, symbol: str = "WETH"):
+        supply(borrower, symbol, weth)
+        return system.pool.borrow(units(borrow), borrower, sender=borrower)
+
+    return open_position
+
+
+@pytest.fixture(scope="session")
+def set_price(system, gov):
+    """set_price(symbol, price): moves a collateral feed ('LOAN' for the loan asset)."""
+
+    def set_price(symbol: str, price: float):
+        feed = system.asset_feed if symbol == "LOAN" else system.feeds[symbol]
+        return feed.setAnswer(to_answer(price), sender=gov)
+
+    return set_price
+
+
+@pytest.fixture(scope="session")
+def approve_liquidator(system, liquidator, units):
+    """Gives the liquidator plenty of loan asset, approved to the pool."""
+
+    def approve(amount: float = 10_000_000):
+        system.asset.mint(liquidator, units(amount), sender=liquidator)
+        system.asset.approve(system.pool, MAX_UINT256, sender=liquidator)
+
+    return approve
+
+
+@pytest.fixture
+def snapshot_state(system):
+    """snapshot_state(*accounts): the state a failed call must leave unchanged."""
+
+    def snap(*accounts):
+        pool, lp = system.pool, system.lp_token
+        state = {
+            "cash": pool.cash(),
+            "totalBorrowAssets": pool.totalBorrowAssets(),
+            "totalBorrowShares": pool.totalBorrowShares(),
+            "lastUpdate": pool.lastUpdate(),
+            "totalSupply": lp.totalSupply(),
+            "reserveShares": lp.balanceOf(system.reserve_fund),
+        }
+        for account in accounts:
+            state[f"shares:{account.address}"] = lp.balanceOf(account)
+            state[f"debtShares:{account.address}"] = pool.borrowSharesOf(account)
+            state[f"asset:{account.address}"] = system.asset.balanceOf(account)
+            for symbol, token in system.collaterals.items():
+                state[f"{symbol}:{account.address}"] = pool.collateralOf(account, token)
+        return state
+
+    return snap
+
+
+def wad(x: float) -> int:
+    """A fraction or a quote value as WAD."""
+    return round(x * WAD)
