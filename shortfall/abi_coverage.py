@@ -13,7 +13,7 @@ from typing import Any
 
 from eth_utils import keccak
 
-from ape.contracts.base import ContractCall, ContractTransaction
+from ape.contracts.base import ContractCall, ContractContainer, ContractTransaction
 from ape.exceptions import ContractLogicError, CustomError
 
 # Entries of the ABIs that no transaction can reach, with the reason. Reviewed by hand; keep it short.
@@ -67,8 +67,22 @@ class AbiCoverage:
             coverage.record_receipt(receipt)
             return receipt
 
+        original_deploy = ContractContainer.deploy
+
+        def deploy(self: ContractContainer, *args: Any, **kwargs: Any) -> Any:
+            try:
+                instance = original_deploy(self, *args, **kwargs)
+            except ContractLogicError as err:
+                coverage.record_error(err)
+                raise
+            txn_hash = getattr(instance, "txn_hash", None)
+            if txn_hash:
+                coverage.record_receipt(instance.chain_manager.get_receipt(txn_hash))
+            return instance
+
         ContractCall.__call__ = call
         ContractTransaction.__call__ = transact
+        ContractContainer.deploy = deploy
 
     def record_error(self, err: ContractLogicError) -> None:
         if isinstance(err, CustomError):

@@ -1,0 +1,481 @@
+"""LendingPool: collateral, borrowing, repaying, interest, views, governance, and bad input."""
+
+import ape
+import pytest
+from ape.exceptions import ContractLogicError
+
+from shortfall.abi_coverage import selector_of
+from shortfall.constants import LT_DECREASE_DELAY, MAX_UINT256, WAD, YEAR
+from shortfall.params import CollateralParams, FeedConfig, RateModel, RiskParams
+from tests.conftest import wad
+
+ZERO = "0x0000000000000000000000000000000000000000"
+
+
+@pytest.fixture
+def zero_rates(pool, gov):
+    """No interest, so that amounts in a test can be computed exactly by hand."""
+    pool.setRateModel(RateModel(0, 0, 0, wad(0.8)).as_tuple(), sender=gov)
+
+
+# ---------------------------------------------------------------- collateral
+
+
+def test_supply_collateral__listed__credits_and_enables(pool, weth, dave, supply):
+    receipt = supply(dave, "WETH", 2)
+    assert pool.collateralOf(dave, weth) == 2 * WAD
+    assert pool.collateralsOf(dave) == [weth.address]
+    assert pool.collaterals(weth)[1] == 2 * WAD
+    assert receipt.events.filter(pool.SupplyCollateral)[0].amount == 2 * WAD
+
+
+def test_supply_collateral__bad_input__reverts_and_changes_nothing(
+    pool, weth, asset, dave, gov, supply, snapshot_state, system
+):
+    supply(dave, "WETH", 1)
+    weth.mint(dave, 10 * WAD, sender=dave)
+    weth.approve(pool, MAX_UINT256, sender=dave)
+    before = snapshot_state(dave)
+    with ape.reverts(pool.ZeroAmount):
+        pool.supplyCollateral(weth, 0, dave, sender=dave)
+    with ape.reverts(pool.ZeroAddress):
+        pool.supplyCollateral(weth, WAD, ZERO, sender=dave)
+    with ape.reverts(pool.UnknownCollateral):
+        pool.supplyCollateral(asset, WAD, dave, sender=dave)
+    pool.setCollateralParams(weth, CollateralParams(supply_cap=2 * WAD).as_tuple(), sender=gov)
+    with ape.reverts(pool.SupplyCapExceeded):
+        pool.supplyCollateral(weth, 2 * WAD, dave, sender=dave)
+    assert snapshot_state(dave) == before
+
+
+def test_supply_collateral__fifth_token__reverts_too_many(project, pool, gov, dave, system, supply):
+    for symbol in ("A", "B", "C"):
+        token = project.ERC20Mock.deploy(symbol, symbol, 18, sender=gov)
+        feed = project.SettableFeed.deploy(8, 10**8, sender=gov)
+        pool.listCollateral(token, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+        system.collaterals[symbol] = token
+        system.feeds[symbol] = feed
+    for symbol in ("WETH", "WBTC", "A", "B"):
+        supply(dave, symbol, 1)
+    with ape.reverts(pool.TooManyCollaterals):
+        supply(dave, "C", 1)
+    for symbol in ("A", "B", "C"):
+        del system.collaterals[symbol], system.feeds[symbol]
+
+
+def test_withdraw_collateral__no_debt__all_returned_even_with_stale_price(pool, weth, dave, supply, system, gov):
+    supply(dave, "WETH", 3)
+    system.feeds["WETH"].setAnswerAt(2000 * 10**8, 1, sender=gov)  # stale: no price is needed
+    receipt = pool.withdrawCollateral(weth, MAX_UINT256, dave, sender=dave)
+    assert weth.balanceOf(dave) == 3 * WAD
+    assert pool.collateralsOf(dave) == []
+    assert receipt.events.filter(pool.WithdrawCollateral)[0].amount == 3 * WAD
+
+
+def test_withdraw_collateral__would_exceed_ltv__reverts_and_changes_nothing(
+    pool, weth, alice, dave, deposit, open_position, snapshot_state
+):
+    deposit(alice, 100_000)
+    open_position(dave, 10, 14_000)
+    before = snapshot_state(dave)
+    with ape.reverts(pool.InsufficientCollateral):
+        pool.withdrawCollateral(weth, WAD, dave, sender=dave)
+    with ape.reverts(pool.InsufficientCollateralBalance):
+        pool.withdrawCollateral(weth, 11 * WAD, dave, sender=dave)
+    with ape.reverts(pool.ZeroAmount):
+        pool.withdrawCollateral(weth, 0, dave, sender=dave)
+    with ape.reverts(pool.ZeroAddress):
+        pool.withdrawCollateral(weth, WAD, ZERO, sender=dave)
+    assert snapshot_state(dave) == before
+
+
+def test_withdraw_collateral__with_debt_within_ltv__succeeds(pool, weth, alice, dave, deposit, open_position):
+    deposit(alice, 100_000)
+    open_position(dave, 10, 10_000)
+    pool.withdrawCollateral(weth, 2 * WAD, dave, sender=dave)  # 8 WETH * 2000 * 0.75 = 12,000 >= 10,000
+    assert pool.collateralOf(dave, weth) == 8 * WAD
+
+
+# ---------------------------------------------------------------- borrowing
+
+
+def test_borrow__within_ltv__debt_and_cash_move(pool, asset, alice, dave, deposit, open_position, units, zero_rates):
+    deposit(alice, 100_000)
+    receipt = open_position(dave, 10, 15_000)  # exactly 75% of $20,000
+    assert pool.debtOf(dave) == units(15_000)
+    assert pool.cash() == units(85_000)
+    assert asset.balanceOf(dave) == units(15_000)
+    event = receipt.events.filter(pool.Borrow)[0]
+    assert event.assets == units(15_000) and event.shares == pool.borrowSharesOf(dave)
+
+
+def test_borrow__bad_input__reverts_and_changes_nothing(
+    pool, gov, alice, dave, erin, deposit, supply, units, snapshot_state
+):
+    deposit(alice, 20_000)
+    supply(dave, "WETH", 10)
+    before = snapshot_state(dave, erin)
+    with ape.reverts(pool.ZeroAmount):
+        pool.borrow(0, dave, sender=dave)
+    with ape.reverts(pool.ZeroAddress):
+        pool.borrow(units(1), ZERO, sender=dave)
+    with ape.reverts(pool.InsufficientCollateral):
+        pool.borrow(units(15_001), dave, sender=dave)
+    with ape.reverts(pool.InsufficientCollateral):
+        pool.borrow(units(1_000), erin, sender=erin)  # no collateral at all
+    with ape.reverts(pool.BorrowTooSmall):
+        pool.borrow(units(99), dave, sender=dave)
+    with ape.reverts(pool.InsufficientCash):
+        pool.borrow(units(20_001), dave, sender=dave)
+    pool.setRiskParams(RiskParams(borrow_cap=units(5_000)).as_tuple(), sender=gov)
+    before = snapshot_state(dave, erin)
+    with ape.reverts(pool.BorrowCapExceeded):
+        pool.borrow(units(5_001), dave, sender=dave)
+    assert snapshot_state(dave, erin) == before
+
+
+@pytest.mark.parametrize(
+    "answer, error",
+    [(0, "InvalidPrice"), (-5, "InvalidPrice"), (10**30, "PriceOutOfBounds")],
+    ids=["zero", "negative", "clamped"],
+)
+def test_borrow__bad_collateral_price__reverts(pool, alice, dave, deposit, supply, units, system, gov, answer, error):
+    deposit(alice, 100_000)
+    supply(dave, "WETH", 10)
+    system.feeds["WETH"].setAnswer(answer, sender=gov)
+    with ape.reverts(getattr(pool, error)):
+        pool.borrow(units(1_000), dave, sender=dave)
+
+
+def test_borrow__stale_price__reverts(pool, alice, dave, deposit, supply, units, system, gov, chain):
+    deposit(alice, 100_000)
+    supply(dave, "WETH", 10)
+    system.feeds["WETH"].setAnswerAt(2000 * 10**8, chain.pending_timestamp - 86_401, sender=gov)
+    with ape.reverts(pool.StalePrice):
+        pool.borrow(units(1_000), dave, sender=dave)
+
+
+def test_borrow__floor_clamped_feed__refused_at_bound(project, pool, gov, alice, dave, deposit, units, system):
+    """The LUNA failure: a feed that clamps at its floor is no price."""
+    luna = project.ERC20Mock.deploy("LUNA", "LUNA", 18, sender=gov)
+    feed = project.SettableFeed.deploy(8, 80 * 10**8, sender=gov)
+    pool.listCollateral(luna, FeedConfig(feed.address, 3600, 10**7, 10**12).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+    deposit(alice, 100_000)
+    luna.mint(dave, 100 * WAD, sender=dave)
+    luna.approve(pool, MAX_UINT256, sender=dave)
+    pool.supplyCollateral(luna, 100 * WAD, dave, sender=dave)
+    feed.setAnswer(10**7, sender=gov)  # exactly the floor of 0.1
+    with ape.reverts(pool.PriceOutOfBounds):
+        pool.borrow(units(200), dave, sender=dave)
+
+
+# ---------------------------------------------------------------- repaying
+
+
+def test_repay__partial_then_max__debt_cleared(pool, asset, alice, dave, deposit, open_position, units):
+    deposit(alice, 100_000)
+    open_position(dave, 10, 10_000)
+    asset.mint(dave, units(1_000), sender=dave)
+    asset.approve(pool, MAX_UINT256, sender=dave)
+    pool.repay(units(4_000), dave, sender=dave)
+    assert pool.debtOf(dave) >= units(6_000)
+    receipt = pool.repay(MAX_UINT256, dave, sender=dave)
+    event = receipt.events.filter(pool.Repay)[0]
+    assert pool.borrowSharesOf(dave) == 0 and pool.debtOf(dave) == 0
+    assert event.onBehalf == dave.address and event.assets >= units(6_000)
+
+
+def test_repay__stale_price_and_paused__full_repay_still_succeeds(
+    pool, asset, alice, dave, deposit, open_position, units, system, gov
+):
+    deposit(alice, 100_000)
+    open_position(dave, 10, 10_000)
+    system.feeds["WETH"].setAnswerAt(2000 * 10**8, 1, sender=gov)
+    pool.pause(sender=gov)
+    asset.mint(dave, units(10), sender=dave)
+    asset.approve(pool, MAX_UINT256, sender=dave)
+    pool.repay(MAX_UINT256, dave, sender=dave)
+    assert pool.debtOf(dave) == 0
+
+
+def test_repay__bad_input__reverts_and_changes_nothing(pool, asset, alice, dave, erin, deposit, open_position, units, snapshot_state):
+    deposit(alice, 100_000)
+    open_position(dave, 10, 10_000)
+    asset.approve(pool, MAX_UINT256, sender=dave)
+    before = snapshot_state(dave, erin)
+    with ape.reverts(pool.ZeroAmount):
+        pool.repay(0, dave, sender=dave)
+    with ape.reverts(pool.NoDebt):
+        pool.repay(units(1), erin, sender=dave)
+    assert snapshot_state(dave, erin) == before
+
+
+# ---------------------------------------------------------------- interest
+
+
+def test_accrue__one_year_at_kink__taylor_compounded_and_reserve_cut(
+    pool, lp_token, reserve, alice, dave, deposit, open_position, units, chain
+):
+    deposit(alice, 100_000)
+    open_position(dave, 100, 80_000)  # utilization 80% = kink
+    t0 = pool.lastUpdate()
+    borrows0, cash0 = pool.totalBorrowAssets(), pool.cash()
+    chain.pending_timestamp = t0 + YEAR
+    receipt = pool.accrueInterest(sender=alice)
+    elapsed = pool.lastUpdate() - t0
+    utilization = borrows0 * WAD // (cash0 + borrows0)
+    rate = utilization * pool.rateModel().slope1 // pool.rateModel().kink
+    x = rate * elapsed
+    second = x * x // (2 * WAD)
+    third = second * x // (3 * WAD)
+    interest = borrows0 * (x + second + third) // WAD
+    event = receipt.events.filter(pool.AccrueInterest)[0]
+    assert event.interest == interest and pool.totalBorrowAssets() == borrows0 + interest
+    assert event.reserveInterest == interest * pool.riskParams().reserveFactor // WAD
+    assert lp_token.balanceOf(reserve) == event.reserveShares > 0
+    assert abs(interest - units(80_000) * 408 // 10_000) < units(10)  # e^0.04 - 1 = 4.08%
+
+
+def test_total_assets__between_accruals__includes_pending_interest(
+    pool, lp_token, alice, dave, deposit, open_position, chain
+):
+    """The share price never jumps at accrueInterest: previews already include it."""
+    deposit(alice, 100_000)
+    open_position(dave, 100, 50_000)
+    chain.mine(1, deltatime=30 * 86_400)
+    price_before = lp_token.sharePrice()
+    expected_total = pool.totalAssets()
+    pool.accrueInterest(sender=alice)
+    assert pool.totalAssets() == expected_total
+    assert abs(lp_token.sharePrice() - price_before) <= 1
+
+
+def test_rate_model__above_kink__steeper(pool, alice, dave, deposit, open_position, units):
+    deposit(alice, 100_000)
+    open_position(dave, 100, 80_000)
+    at_kink = pool.borrowRatePerSecond()
+    deposit_less = pool.utilization()
+    open_position(dave, 10, 10_000)
+    assert pool.utilization() > deposit_less
+    assert pool.borrowRatePerSecond() > at_kink + (pool.rateModel().slope2 // 20)
+
+
+# ---------------------------------------------------------------- views
+
+
+def test_views__lens_and_health__agree(pool, alice, dave, erin, deposit, open_position, units, set_price):
+    deposit(alice, 100_000)
+    open_position(dave, 10, 10_000)
+    open_position(erin, 1, 1_000, symbol="WBTC")
+    views = pool.positionsOf([dave, erin])
+    assert views[0].borrower == dave.address and views[0].debt == pool.debtOf(dave)
+    assert views[0].healthFactor == pool.healthFactor(dave)
+    assert views[0].collateralValue == 20_000 * WAD
+    assert views[1].liquidationValue == 40_000 * WAD
+    assert pool.pendingShortfall(dave) == 0
+    set_price("WETH", 900)
+    assert pool.pendingShortfall(dave) == pool.debtOf(dave) - units(9_000)
+    assert pool.healthFactor(alice) == MAX_UINT256
+
+
+def test_views__getters__report_configuration(pool, lp_token, reserve, asset, weth, system):
+    assert pool.asset() == asset.address and pool.lpToken() == lp_token.address
+    assert pool.reserveFund() == reserve.address
+    source = pool.priceSources(weth)
+    assert source.feed == system.feeds["WETH"].address and source.tokenDecimals == 18 and source.feedDecimals == 8
+    assert pool.collaterals(weth)[2] is True
+    assert pool.pendingLtDecrease(weth).readyAt == 0
+    assert pool.totalBorrowShares() == 0 and pool.paused() is False
+    assert pool.collateralToAssetsUp(weth, WAD) == 2_000 * 10 ** asset.decimals()
+    with ape.reverts(pool.UnknownCollateral):
+        pool.collateralToAssetsUp(asset, WAD)
+    (assets, shares) = pool.expectedTotals()
+    assert assets == pool.totalAssets() and shares == lp_token.totalSupply()
+
+
+# ---------------------------------------------------------------- governance
+
+
+def test_governance__non_owner__reverts(pool, weth, stranger):
+    calls = [
+        lambda: pool.setRateModel(RateModel().as_tuple(), sender=stranger),
+        lambda: pool.setRiskParams(RiskParams().as_tuple(), sender=stranger),
+        lambda: pool.setCollateralParams(weth, CollateralParams().as_tuple(), sender=stranger),
+        lambda: pool.requestLtDecrease(weth, wad(0.78), sender=stranger),
+        lambda: pool.listCollateral(weth, FeedConfig(weth.address).as_tuple(), CollateralParams().as_tuple(), sender=stranger),
+        lambda: pool.pause(sender=stranger),
+        lambda: pool.unpause(sender=stranger),
+    ]
+    for call in calls:
+        with ape.reverts(pool.OwnableUnauthorizedAccount):
+            call()
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        (CollateralParams(max_ltv=wad(0.8), liquidation_threshold=wad(0.8)), "maxLtv"),
+        (CollateralParams(max_ltv=0), "maxLtv"),
+        (CollateralParams(liquidation_bonus=wad(0.16)), "liquidationBonus"),
+        (CollateralParams(max_ltv=wad(0.8), liquidation_threshold=wad(0.9), liquidation_bonus=wad(0.12)), "liquidationThreshold"),
+        (CollateralParams(liquidation_threshold=wad(0.79)), "liquidationThreshold"),
+    ],
+    ids=["ltv-not-below-lt", "ltv-zero", "bonus-above-15%", "lt-times-bonus-above-1", "lt-decrease-immediate"],
+)
+def test_set_collateral_params__out_of_bounds__reverts(pool, weth, gov, params, name):
+    with ape.reverts(pool.ParameterOutOfBounds):
+        pool.setCollateralParams(weth, params.as_tuple(), sender=gov)
+    assert pool.collaterals(weth)[0] == CollateralParams().as_tuple()[:4]
+
+
+def test_set_collateral_params__raise_lt__emits_old_and_new(pool, weth, gov):
+    receipt = pool.setCollateralParams(weth, CollateralParams(liquidation_threshold=wad(0.82)).as_tuple(), sender=gov)
+    event = receipt.events.filter(pool.ParameterSet)[0]
+    assert event.oldValue == wad(0.8) and event.newValue == wad(0.82) and event.target == weth.address
+
+
+def test_lt_decrease__after_delay__applies_by_bounded_step(pool, weth, gov, stranger, chain):
+    with ape.reverts(pool.ParameterOutOfBounds):
+        pool.requestLtDecrease(weth, wad(0.74), sender=gov)  # a step above 5%
+    with ape.reverts(pool.NoPendingLtDecrease):
+        pool.applyLtDecrease(weth, sender=stranger)
+    with ape.reverts(pool.UnknownCollateral):
+        pool.requestLtDecrease(pool.asset(), wad(0.78), sender=gov)
+    receipt = pool.requestLtDecrease(weth, wad(0.77), sender=gov)
+    assert receipt.events.filter(pool.LtDecreaseRequested)[0].newLiquidationThreshold == wad(0.77)
+    with ape.reverts(pool.LtDecreaseNotReady):
+        pool.applyLtDecrease(weth, sender=stranger)
+    assert pool.collaterals(weth)[0].liquidationThreshold == wad(0.8)
+    chain.pending_timestamp += LT_DECREASE_DELAY
+    pool.applyLtDecrease(weth, sender=stranger)
+    assert pool.collaterals(weth)[0].liquidationThreshold == wad(0.77)
+
+
+def test_lt_decrease__ltv_raised_meanwhile__apply_reverts(pool, weth, gov, stranger, chain):
+    pool.requestLtDecrease(weth, wad(0.77), sender=gov)
+    pool.setCollateralParams(weth, CollateralParams(max_ltv=wad(0.78)).as_tuple(), sender=gov)
+    chain.pending_timestamp += LT_DECREASE_DELAY
+    with ape.reverts(pool.ParameterOutOfBounds):
+        pool.applyLtDecrease(weth, sender=stranger)
+
+
+@pytest.mark.parametrize(
+    "risk",
+    [
+        RiskParams(close_factor=0),
+        RiskParams(close_factor=WAD + 1),
+        RiskParams(full_close_health_factor=WAD + 1),
+        RiskParams(reserve_factor=wad(0.51)),
+        RiskParams(small_debt_value=150 * WAD),
+        RiskParams(dust_value=100 * WAD),
+    ],
+    ids=["close-zero", "close-above-1", "full-close-above-1", "reserve-factor", "small-debt", "dust"],
+)
+def test_set_risk_params__out_of_bounds__reverts(pool, gov, risk):
+    with ape.reverts(pool.ParameterOutOfBounds):
+        pool.setRiskParams(risk.as_tuple(), sender=gov)
+    assert pool.riskParams() == RiskParams().as_tuple()
+
+
+@pytest.mark.parametrize(
+    "model", [RateModel(kink=0), RateModel(kink=WAD), RateModel(slope2=10**12)], ids=["kink0", "kink1", "too-fast"]
+)
+def test_set_rate_model__out_of_bounds__reverts(pool, gov, model):
+    with ape.reverts(pool.ParameterOutOfBounds):
+        pool.setRateModel(model.as_tuple(), sender=gov)
+
+
+def test_list_collateral__bad_input__reverts(project, pool, gov, weth, asset, system):
+    feed = system.feeds["WETH"]
+    token = project.ERC20Mock.deploy("X", "X", 18, sender=gov)
+    with ape.reverts(pool.AlreadyListed):
+        pool.listCollateral(weth, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+    with ape.reverts(pool.AlreadyListed):
+        pool.listCollateral(asset, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+    with ape.reverts(pool.ZeroAddress):
+        pool.listCollateral(ZERO, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+    with ape.reverts(pool.ZeroAddress):
+        pool.listCollateral(token, FeedConfig(ZERO).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+    with ape.reverts(pool.ParameterOutOfBounds):
+        pool.listCollateral(token, FeedConfig(feed.address, heartbeat=0).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+    with ape.reverts(pool.ParameterOutOfBounds):
+        pool.listCollateral(token, FeedConfig(feed.address, 60, 10, 10).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+    receipt = pool.listCollateral(token, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+    assert receipt.events.filter(pool.CollateralListed)[0].token == token.address
+
+
+def test_pause__blocks_entry_only__exits_still_work(
+    pool, lp_token, asset, weth, gov, alice, dave, deposit, open_position, supply, units
+):
+    deposit(alice, 100_000)
+    open_position(dave, 10, 5_000)
+    receipt = pool.pause(sender=gov)
+    assert receipt.events.filter(pool.Paused)
+    assert lp_token.maxDeposit(alice) == 0 and lp_token.maxMint(alice) == 0
+    with ape.reverts(pool.EnforcedPause):
+        pool.borrow(units(100), dave, sender=dave)
+    with ape.reverts(pool.EnforcedPause):
+        supply(dave, "WETH", 1)
+    asset.mint(alice, units(10), sender=alice)
+    asset.approve(lp_token, MAX_UINT256, sender=alice)
+    with ape.reverts(lp_token.ERC4626ExceededMaxDeposit):
+        lp_token.deposit(units(10), alice, sender=alice)
+    with ape.reverts(lp_token.ERC4626ExceededMaxMint):
+        lp_token.mint(10**12, alice, sender=alice)
+    lp_token.redeem(lp_token.maxRedeem(alice) // 2, alice, alice, sender=alice)
+    pool.withdrawCollateral(weth, WAD, dave, sender=dave)
+    receipt = pool.unpause(sender=gov)
+    assert receipt.events.filter(pool.Unpaused)
+    with ape.reverts(pool.ExpectedPause):
+        pool.unpause(sender=gov)
+
+
+def test_ownership__two_step_transfer__then_renounce(pool, gov, stranger):
+    receipt = pool.transferOwnership(stranger, sender=gov)
+    assert receipt.events.filter(pool.OwnershipTransferStarted)
+    assert pool.pendingOwner() == stranger.address and pool.owner() == gov.address
+    receipt = pool.acceptOwnership(sender=stranger)
+    assert receipt.events.filter(pool.OwnershipTransferred) and pool.owner() == stranger.address
+    pool.renounceOwnership(sender=stranger)
+    assert pool.owner() == ZERO
+
+
+def test_wiring__pool_deployed_out_of_order__reverts(project, gov, system):
+    """ape does not decode custom errors of a deployment: compare the selector."""
+    with pytest.raises(ContractLogicError) as info:
+        project.LendingPool.deploy(
+            gov,
+            system.asset,
+            system.lp_token,
+            system.reserve_fund,
+            FeedConfig(system.asset_feed.address).as_tuple(),
+            RateModel().as_tuple(),
+            RiskParams().as_tuple(),
+            sender=gov,
+        )
+    assert str(info.value.revert_message).startswith(selector_of("WiringMismatch()"))
+
+
+def test_constructor__zero_owner__reverts_invalid_owner(project, gov, system):
+    with pytest.raises(ContractLogicError) as info:
+        project.ReserveFund.deploy(ZERO, system.pool, system.lp_token, system.asset, wad(0.05), 0, sender=gov)
+    assert str(info.value.revert_message).startswith(selector_of("OwnableInvalidOwner(address)"))
+    with pytest.raises(ContractLogicError) as info:
+        project.LendingPool.deploy(
+            ZERO,
+            system.asset,
+            system.lp_token,
+            system.reserve_fund,
+            FeedConfig(system.asset_feed.address).as_tuple(),
+            RateModel().as_tuple(),
+            RiskParams().as_tuple(),
+            sender=gov,
+        )
+    assert str(info.value.revert_message).startswith(selector_of("OwnableInvalidOwner(address)"))
+
+
+def test_only_lp_token__direct_cash_calls__revert(pool, stranger):
+    with ape.reverts(pool.Unauthorized):
+        pool.creditCash(1, sender=stranger)
+    with ape.reverts(pool.Unauthorized):
+        pool.payOut(stranger, 1, sender=stranger)
