@@ -227,6 +227,14 @@ def approve_liquidator(system, liquidator, units):
 
 
 @pytest.fixture
+def zero_rates(pool, gov):
+    """No interest, so that amounts in a test can be computed exactly by hand."""
+    from shortfall.params import RateModel
+
+    pool.setRateModel(RateModel(0, 0, 0, wad(0.8)).as_tuple(), sender=gov)
+
+
+@pytest.fixture
 def snapshot_state(system):
     """snapshot_state(*accounts): the state a failed call must leave unchanged."""
 

@@ -12,12 +12,6 @@ from tests.conftest import wad
 ZERO = "0x0000000000000000000000000000000000000000"
 
 
-@pytest.fixture
-def zero_rates(pool, gov):
-    """No interest, so that amounts in a test can be computed exactly by hand."""
-    pool.setRateModel(RateModel(0, 0, 0, wad(0.8)).as_tuple(), sender=gov)
-
-
 # ---------------------------------------------------------------- collateral
 
 
