@@ -18,8 +18,10 @@ from ape.exceptions import ContractLogicError, CustomError
 
 # Entries of the ABIs that no transaction can reach, with the reason. Reviewed by hand; keep it short.
 UNREACHABLE: dict[str, str] = {
-    "ERC20InvalidApprover": "OpenZeppelin ERC20: _approve is only called with msg.sender or an owner that holds shares",
-    "SafeCastOverflowedUintDowncast": "values are bounded by token supplies far below 2**128",
+    "ERC20InvalidSender": (
+        "OpenZeppelin ERC20: transfer sends from msg.sender; transferFrom(0, ...) reverts first with "
+        "ERC20InvalidApprover when it spends the zero address's allowance"
+    ),
 }
 
 _HEX_SELECTOR = re.compile(r"0x([0-9a-fA-F]{8})")

@@ -259,6 +259,31 @@ def snapshot_state(system):
     return snap
 
 
+@pytest.fixture(scope="session")
+def creation_revert(chain):
+    """creation_revert(container, *args, sender): the 4-byte error selector a deployment reverts with.
+
+    ape 0.8 fails to decode custom errors raised by a constructor in tests, so the creation is simulated
+    with eth_call and the selector read from the revert data (and recorded for the ABI gate)."""
+    from eth_abi import encode
+    from web3.exceptions import ContractCustomError
+
+    def creation_revert(container, *args, sender) -> str | None:
+        contract_type = container.contract_type
+        types = [item.canonical_type for item in contract_type.constructor.inputs]
+        values = [getattr(a, "address", a) for a in args]
+        data = contract_type.deployment_bytecode.bytecode + encode(types, values).hex()
+        try:
+            chain.provider.web3.eth.call({"from": sender.address, "data": data})
+        except ContractCustomError as err:
+            selector = str(err.data)[:10]
+            COVERAGE.record_raw(error=selector)
+            return selector
+        return None
+
+    return creation_revert
+
+
 def wad(x: float) -> int:
     """A fraction or a quote value as WAD."""
     return round(x * WAD)

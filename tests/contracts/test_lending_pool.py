@@ -2,7 +2,6 @@
 
 import ape
 import pytest
-from ape.exceptions import ContractLogicError
 
 from shortfall.abi_coverage import selector_of
 from shortfall.constants import LT_DECREASE_DELAY, MAX_UINT256, WAD, YEAR
@@ -434,38 +433,32 @@ def test_ownership__two_step_transfer__then_renounce(pool, gov, stranger):
     assert pool.owner() == ZERO
 
 
-def test_wiring__pool_deployed_out_of_order__reverts(project, gov, system):
-    """ape does not decode custom errors of a deployment: compare the selector."""
-    with pytest.raises(ContractLogicError) as info:
-        project.LendingPool.deploy(
-            gov,
-            system.asset,
-            system.lp_token,
-            system.reserve_fund,
-            FeedConfig(system.asset_feed.address).as_tuple(),
-            RateModel().as_tuple(),
-            RiskParams().as_tuple(),
-            sender=gov,
-        )
-    assert str(info.value.revert_message).startswith(selector_of("WiringMismatch()"))
+def test_wiring__pool_deployed_out_of_order__reverts(project, gov, system, creation_revert):
+    args = (
+        gov,
+        system.asset,
+        system.lp_token,
+        system.reserve_fund,
+        FeedConfig(system.asset_feed.address).as_tuple(),
+        RateModel().as_tuple(),
+        RiskParams().as_tuple(),
+    )
+    assert creation_revert(project.LendingPool, *args, sender=gov) == selector_of("WiringMismatch()")
+    assert creation_revert(project.LendingPool, ZERO, *args[1:], sender=gov) == selector_of(
+        "OwnableInvalidOwner(address)"
+    )
 
 
-def test_constructor__zero_owner__reverts_invalid_owner(project, gov, system):
-    with pytest.raises(ContractLogicError) as info:
-        project.ReserveFund.deploy(ZERO, system.pool, system.lp_token, system.asset, wad(0.05), 0, sender=gov)
-    assert str(info.value.revert_message).startswith(selector_of("OwnableInvalidOwner(address)"))
-    with pytest.raises(ContractLogicError) as info:
-        project.LendingPool.deploy(
-            ZERO,
-            system.asset,
-            system.lp_token,
-            system.reserve_fund,
-            FeedConfig(system.asset_feed.address).as_tuple(),
-            RateModel().as_tuple(),
-            RiskParams().as_tuple(),
-            sender=gov,
-        )
-    assert str(info.value.revert_message).startswith(selector_of("OwnableInvalidOwner(address)"))
+def test_reserve_constructor__bad_input__reverts(project, gov, system, creation_revert):
+    args = (gov, system.pool, system.lp_token, system.asset, wad(0.05), 0)
+    assert creation_revert(project.ReserveFund, ZERO, *args[1:], sender=gov) == selector_of(
+        "OwnableInvalidOwner(address)"
+    )
+    assert creation_revert(project.ReserveFund, gov, ZERO, *args[2:], sender=gov) == selector_of("ZeroAddress(bytes32)")
+    assert creation_revert(project.ReserveFund, *args[:4], wad(0.001), 0, sender=gov) == selector_of(
+        "ParameterOutOfBounds(bytes32,uint256)"
+    )
+    assert creation_revert(project.ReserveFund, *args, sender=gov) is None
 
 
 def test_only_lp_token__direct_cash_calls__revert(pool, stranger):

@@ -1,0 +1,115 @@
+"""ReserveFund: funding, the two-step governance withdrawal with its floor, parameters and ownership."""
+
+import ape
+import pytest
+
+from shortfall.constants import MAX_UINT256, RESERVE_WITHDRAWAL_DELAY, WAD
+from tests.conftest import wad
+
+ZERO = "0x0000000000000000000000000000000000000000"
+
+
+@pytest.fixture
+def funded(alice, deposit, fund_reserve):
+    """LPs 100,000; reserve 10,000; floor 5% of 110,000 = 5,500."""
+    deposit(alice, 100_000)
+    fund_reserve(10_000)
+
+
+def test_fund_reserve__anyone__shares_to_reserve(reserve, lp_token, asset, stranger, units):
+    asset.mint(stranger, units(500), sender=stranger)
+    asset.approve(reserve, units(500), sender=stranger)
+    receipt = reserve.fundReserve(units(500), sender=stranger)
+    event = receipt.events.filter(reserve.ReserveFunded)[0]
+    assert event.assets == units(500) and event.shares == lp_token.balanceOf(reserve) == reserve.reserveShares()
+    assert reserve.reserveAssets() == units(500)
+    assert reserve.pool() == lp_token.pool() and reserve.lpToken() == lp_token.address
+    with ape.reverts(reserve.ZeroAmount):
+        reserve.fundReserve(0, sender=stranger)
+
+
+def test_withdrawal__after_delay_above_floor__sends_shares(reserve, lp_token, gov, stranger, chain, funded):
+    shares = reserve.reserveShares() * 4 // 10  # 4,000 of 10,000
+    receipt = reserve.requestWithdrawal(shares, stranger, sender=gov)
+    assert receipt.events.filter(reserve.WithdrawalRequested)[0].shares == shares
+    assert reserve.pendingWithdrawal()[:2] == (shares, stranger.address)
+    with ape.reverts(reserve.WithdrawalNotReady):
+        reserve.executeWithdrawal(sender=gov)
+    with ape.reverts(reserve.WithdrawalPending):
+        reserve.requestWithdrawal(1, stranger, sender=gov)
+    chain.pending_timestamp += RESERVE_WITHDRAWAL_DELAY
+    receipt = reserve.executeWithdrawal(sender=gov)
+    assert receipt.events.filter(reserve.WithdrawalExecuted)[0].shares == shares
+    assert lp_token.balanceOf(stranger) == shares
+    assert reserve.pendingWithdrawal()[2] == 0
+
+
+def test_withdrawal__below_floor__reverts(reserve, gov, stranger, chain, funded):
+    reserve.requestWithdrawal(reserve.reserveShares() // 2, stranger, sender=gov)  # leaves 5,000 < 5,500
+    chain.pending_timestamp += RESERVE_WITHDRAWAL_DELAY
+    with ape.reverts(reserve.ReserveBelowFloor):
+        reserve.executeWithdrawal(sender=gov)
+
+
+def test_withdrawal__loss_during_delay__requested_shares_absorb_it(
+    pool, reserve, weth, gov, stranger, dave, liquidator, open_position, set_price, approve_liquidator, chain, funded
+):
+    """Requested shares stay burnable: a loss during the delay burns them, and the floor still holds."""
+    reserve.requestWithdrawal(reserve.reserveShares() * 4 // 10, stranger, sender=gov)
+    open_position(dave, 10, 14_000)
+    approve_liquidator()
+    set_price("WETH", 1_000)
+    pool.liquidate(dave, weth, MAX_UINT256, 0, liquidator, sender=liquidator)  # ~4,476 of loss
+    chain.pending_timestamp += RESERVE_WITHDRAWAL_DELAY
+    set_price("LOAN", 1)
+    with ape.reverts(reserve.ReserveBelowFloor):
+        reserve.executeWithdrawal(sender=gov)
+
+
+def test_withdrawal__cancel_and_errors(reserve, gov, stranger, funded):
+    with ape.reverts(reserve.NoPendingWithdrawal):
+        reserve.executeWithdrawal(sender=gov)
+    with ape.reverts(reserve.NoPendingWithdrawal):
+        reserve.cancelWithdrawal(sender=gov)
+    with ape.reverts(reserve.ZeroAmount):
+        reserve.requestWithdrawal(0, stranger, sender=gov)
+    with ape.reverts(reserve.ZeroAddress):
+        reserve.requestWithdrawal(1, ZERO, sender=gov)
+    reserve.requestWithdrawal(1, stranger, sender=gov)
+    receipt = reserve.cancelWithdrawal(sender=gov)
+    assert receipt.events.filter(reserve.WithdrawalCancelled)[0].shares == 1
+
+
+def test_governance__non_owner__reverts(reserve, stranger):
+    for call in (
+        lambda: reserve.requestWithdrawal(1, stranger, sender=stranger),
+        lambda: reserve.cancelWithdrawal(sender=stranger),
+        lambda: reserve.executeWithdrawal(sender=stranger),
+        lambda: reserve.setReserveFloor(wad(0.1), sender=stranger),
+        lambda: reserve.setBuyDiscount(wad(0.01), sender=stranger),
+    ):
+        with ape.reverts(reserve.OwnableUnauthorizedAccount):
+            call()
+
+
+def test_parameters__bounds__enforced(reserve, gov):
+    with ape.reverts(reserve.ParameterOutOfBounds):
+        reserve.setReserveFloor(wad(0.009), sender=gov)
+    with ape.reverts(reserve.ParameterOutOfBounds):
+        reserve.setReserveFloor(WAD + 1, sender=gov)
+    with ape.reverts(reserve.ParameterOutOfBounds):
+        reserve.setBuyDiscount(wad(0.11), sender=gov)
+    receipt = reserve.setReserveFloor(wad(0.1), sender=gov)
+    event = receipt.events.filter(reserve.ParameterSet)[0]
+    assert (event.oldValue, event.newValue) == (wad(0.05), wad(0.1)) and reserve.reserveFloor() == wad(0.1)
+    reserve.setBuyDiscount(wad(0.02), sender=gov)
+    assert reserve.buyDiscount() == wad(0.02)
+
+
+def test_ownership__two_step__then_renounce(reserve, gov, stranger):
+    reserve.transferOwnership(stranger, sender=gov)
+    assert reserve.pendingOwner() == stranger.address
+    reserve.acceptOwnership(sender=stranger)
+    assert reserve.owner() == stranger.address
+    reserve.renounceOwnership(sender=stranger)
+    assert reserve.owner() == ZERO
