@@ -8,8 +8,7 @@ import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ILPToken} from "./interfaces/ILPToken.sol";
 import {ILendingPool} from "./interfaces/ILendingPool.sol";
@@ -20,7 +19,7 @@ import {SharesMathLib} from "./libraries/SharesMathLib.sol";
 /// @notice Shares of a Shortfall LendingPool: ERC-20 with the full ERC-4626 interface. The assets live in
 /// the pool; this contract keeps the share ledger. Conversions use OpenZeppelin's virtual shares and assets
 /// (decimals offset 6) against the inflation attack, with the standard's rounding: always against the caller.
-contract LPToken is ILPToken, ERC4626, ReentrancyGuard {
+contract LPToken is ILPToken, ERC4626, ReentrancyGuardTransient {
     using SharesMathLib for uint256;
 
     /// @inheritdoc ILPToken
@@ -60,12 +59,12 @@ contract LPToken is ILPToken, ERC4626, ReentrancyGuard {
 
     /// @inheritdoc ERC4626
     function maxDeposit(address) public view override(ERC4626, IERC4626) returns (uint256) {
-        return Pausable(pool).paused() ? 0 : type(uint256).max;
+        return ILendingPool(pool).paused() ? 0 : type(uint256).max;
     }
 
     /// @inheritdoc ERC4626
     function maxMint(address) public view override(ERC4626, IERC4626) returns (uint256) {
-        return Pausable(pool).paused() ? 0 : type(uint256).max;
+        return ILendingPool(pool).paused() ? 0 : type(uint256).max;
     }
 
     /// @inheritdoc ERC4626

@@ -7,8 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {
     ILendingPool,
@@ -30,7 +29,7 @@ import {LossMathLib} from "./libraries/LossMathLib.sol";
 /// @notice Borrowing against listed collaterals, liquidation, and the bad-debt waterfall: a loss is
 /// absorbed by burning the ReserveFund's LP shares first, then by lowering the price of every LP share.
 /// Immutable: no proxy, no delegatecall, no selfdestruct.
-contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
+contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
     using MathLib for uint256;
     using SharesMathLib for uint256;
     using SafeERC20 for IERC20;
@@ -46,11 +45,40 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         int128 maxAnswer;
     }
 
-    /// @dev A listed collateral.
+    /// @dev A listed collateral, packed in two slots: the risk parameters read on every valuation, then the
+    /// cap and the total supplied, written on every supply, withdrawal and seizure.
     struct Collateral {
-        CollateralParams params;
-        uint128 totalSupplied;
+        uint64 maxLtv;
+        uint64 liquidationThreshold;
+        uint64 liquidationBonus;
         bool listed;
+        uint128 supplyCap;
+        uint128 totalSupplied;
+    }
+
+    /// @dev A price read once per call: the answer and 10 ** (tokenDecimals + feedDecimals).
+    struct Price {
+        uint256 answer;
+        uint256 scale;
+    }
+
+    /// @dev The rate model and the reserve factor in one slot: one SLOAD an accrual.
+    struct InterestConfig {
+        uint40 baseRate;
+        uint40 slope1;
+        uint40 slope2;
+        uint64 kink;
+        uint64 reserveFactor;
+    }
+
+    /// @dev Liquidation parameters in the slots they are read together.
+    struct RiskConfig {
+        uint64 closeFactor;
+        uint64 fullCloseHealthFactor;
+        uint128 smallDebtValue;
+        uint128 dustValue;
+        uint128 minBorrowValue;
+        uint128 borrowCap;
     }
 
     /// @dev A borrower: debt shares and the (at most MAX_COLLATERALS) enabled collaterals.
@@ -83,11 +111,11 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
     uint128 public totalBorrowShares;
     /// @notice Time of the last accrual.
     uint64 public lastUpdate;
+    /// @inheritdoc ILendingPool
+    bool public paused;
 
-    /// @notice The kinked interest rate model.
-    RateModel public rateModel;
-    /// @notice Pool-wide risk parameters.
-    RiskParams public riskParams;
+    InterestConfig internal _rates;
+    RiskConfig internal _risk;
 
     /// @notice How each token (the loan asset and every collateral) is priced.
     mapping(address token => PriceSource) public priceSources;
@@ -130,6 +158,11 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         _setRiskParams(risk);
     }
 
+    modifier whenNotPaused() {
+        if (paused) revert EnforcedPause();
+        _;
+    }
+
     modifier onlyLPToken() {
         if (msg.sender != address(lpToken)) revert Unauthorized(msg.sender);
         _;
@@ -165,7 +198,7 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         Collateral storage collateral = _collaterals[token];
         if (!collateral.listed) revert UnknownCollateral(token);
         uint256 supplied = collateral.totalSupplied + amount;
-        if (supplied > collateral.params.supplyCap) revert SupplyCapExceeded(token, collateral.params.supplyCap);
+        if (supplied > collateral.supplyCap) revert SupplyCapExceeded(token, collateral.supplyCap);
 
         uint256 balance = collateralOf[onBehalf][token];
         if (balance == 0) _enableCollateral(onBehalf, token);
@@ -195,8 +228,8 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
 
         uint256 shares = _positions[msg.sender].borrowShares;
         if (shares > 0) {
-            uint256 debtValue = _valueUp(shares.toAssetsUp(totalBorrowAssets, totalBorrowShares), address(asset));
-            (,, uint256 maxDebtValue) = _collateralValues(msg.sender);
+            uint256 debtValue = _valueUp(shares.toAssetsUp(totalBorrowAssets, totalBorrowShares), _price(address(asset)));
+            (,, uint256 maxDebtValue,) = _collateralValues(msg.sender, address(0));
             if (debtValue > maxDebtValue) revert InsufficientCollateral(msg.sender, maxDebtValue, debtValue);
         }
 
@@ -214,7 +247,7 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         if (assets > available) revert InsufficientCash(available, assets);
         uint256 borrows = totalBorrowAssets;
         uint256 borrowShares_ = totalBorrowShares;
-        if (borrows + assets > riskParams.borrowCap) revert BorrowCapExceeded(riskParams.borrowCap);
+        if (borrows + assets > _risk.borrowCap) revert BorrowCapExceeded(_risk.borrowCap);
 
         shares = assets.toSharesUp(borrows, borrowShares_);
         Position storage position = _positions[msg.sender];
@@ -226,9 +259,9 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         totalBorrowAssets = borrows.toUint128();
         cash = uint128(available - assets);
 
-        uint256 debtValue = _valueUp(positionShares.toAssetsUp(borrows, borrowShares_), address(asset));
-        if (debtValue < riskParams.minBorrowValue) revert BorrowTooSmall(debtValue, riskParams.minBorrowValue);
-        (,, uint256 maxDebtValue) = _collateralValues(msg.sender);
+        uint256 debtValue = _valueUp(positionShares.toAssetsUp(borrows, borrowShares_), _price(address(asset)));
+        if (debtValue < _risk.minBorrowValue) revert BorrowTooSmall(debtValue, _risk.minBorrowValue);
+        (,, uint256 maxDebtValue,) = _collateralValues(msg.sender, address(0));
         if (debtValue > maxDebtValue) revert InsufficientCollateral(msg.sender, maxDebtValue, debtValue);
 
         asset.safeTransfer(receiver, assets);
@@ -279,12 +312,13 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         s.borrows = totalBorrowAssets;
         s.borrowShares = totalBorrowShares;
         s.debt = s.positionShares.toAssetsUp(s.borrows, s.borrowShares).min(s.borrows);
-        s.debtValue = _valueUp(s.debt, address(asset));
-        uint256 health = _health(s, borrower);
+        s.loanPrice = _price(address(asset));
+        s.debtValue = _valueUp(s.debt, s.loanPrice);
+        uint256 health = _health(s, borrower, collateral);
         if (health >= ConstantsLib.WAD) revert HealthyPosition(borrower, health);
 
         // Close factor: 100% below the full-close health factor or under the small-debt value.
-        RiskParams memory risk = riskParams;
+        RiskConfig storage risk = _risk;
         repaid = (health < risk.fullCloseHealthFactor || s.debtValue < risk.smallDebtValue)
             ? s.debt
             : s.debt.wMulDown(risk.closeFactor);
@@ -294,7 +328,7 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         (repaid, seized) = _seize(s, collateral, repaid);
         if (seized < minSeized) revert SlippageExceeded(seized, minSeized);
 
-        badDebt = _applyLiquidation(s, position, borrower, collateral, repaid, seized, risk);
+        badDebt = _applyLiquidation(s, position, borrower, collateral, repaid, seized);
 
         // Interactions.
         asset.safeTransferFrom(msg.sender, address(this), repaid);
@@ -312,12 +346,14 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         uint256 debtValue;
         uint256 collateralValue;
         uint256 balanceValue;
+        Price loanPrice;
+        Price collateralPrice;
     }
 
     /// @dev Reads the collateral value into `s` and returns the health factor.
-    function _health(LiquidationState memory s, address borrower) internal view returns (uint256) {
+    function _health(LiquidationState memory s, address borrower, address collateral) internal view returns (uint256) {
         uint256 liquidationValue;
-        (s.collateralValue, liquidationValue,) = _collateralValues(borrower);
+        (s.collateralValue, liquidationValue,, s.collateralPrice) = _collateralValues(borrower, collateral);
         return liquidationValue.wDivDown(s.debtValue);
     }
 
@@ -328,8 +364,7 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         address borrower,
         address collateral,
         uint256 repaid,
-        uint256 seized,
-        RiskParams memory risk
+        uint256 seized
     ) internal returns (uint256 badDebt) {
         // A partial repay burns debt shares rounded down: the liquidator, not the LPs, pays the rounding.
         uint256 repaidShares = repaid == s.debt ? s.positionShares : repaid.toSharesDown(s.borrows, s.borrowShares);
@@ -342,7 +377,7 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         _collaterals[collateral].totalSupplied -= uint128(seized);
         if (s.balance == 0) _disableCollateral(position, collateral);
         cash = (cash + repaid).toUint128();
-        if (s.positionShares > 0) badDebt = _settleRemainder(s, position, borrower, collateral, risk);
+        if (s.positionShares > 0) badDebt = _settleRemainder(s, position, borrower);
         totalBorrowAssets = uint128(s.borrows);
         totalBorrowShares = uint128(s.borrowShares);
     }
@@ -354,24 +389,22 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         view
         returns (uint256, uint256 seized)
     {
-        uint256 bonusFactor = ConstantsLib.WAD + _collaterals[collateral].params.liquidationBonus;
-        s.balanceValue = _valueDown(s.balance, collateral);
-        seized = _amountDown(_valueDown(repaid, address(asset)).wMulDown(bonusFactor), collateral);
+        uint256 bonusFactor = ConstantsLib.WAD + _collaterals[collateral].liquidationBonus;
+        s.balanceValue = _valueDown(s.balance, s.collateralPrice);
+        seized = _amountDown(_valueDown(repaid, s.loanPrice).wMulDown(bonusFactor), s.collateralPrice);
         if (seized < s.balance) return (repaid, seized);
-        return (_amountUp(s.balanceValue.wDivUp(bonusFactor), address(asset)).min(repaid), s.balance);
+        return (_amountUp(s.balanceValue.wDivUp(bonusFactor), s.loanPrice).min(repaid), s.balance);
     }
 
     /// @dev After a liquidation that left debt: collateral worth at most dustValue means the debt is bad
     /// debt, socialized now; otherwise the position must keep at least minBorrowValue of debt, unless the
     /// seized collateral is gone.
-    function _settleRemainder(
-        LiquidationState memory s,
-        Position storage position,
-        address borrower,
-        address collateral,
-        RiskParams memory risk
-    ) internal returns (uint256 badDebt) {
-        uint256 remainingValue = s.collateralValue - s.balanceValue + _valueDown(s.balance, collateral);
+    function _settleRemainder(LiquidationState memory s, Position storage position, address borrower)
+        internal
+        returns (uint256 badDebt)
+    {
+        uint256 remainingValue = s.collateralValue - s.balanceValue + _valueDown(s.balance, s.collateralPrice);
+        RiskConfig storage risk = _risk;
         if (remainingValue <= risk.dustValue) {
             badDebt = s.positionShares.toAssetsUp(s.borrows, s.borrowShares).min(s.borrows);
             position.borrowShares = 0;
@@ -379,7 +412,7 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
             _socializeLoss(borrower, badDebt, uint256(cash) + s.borrows, lpToken.totalSupply());
             s.borrows -= badDebt;
         } else if (s.balance > 0) {
-            uint256 debtValue = _valueUp(s.positionShares.toAssetsUp(s.borrows, s.borrowShares), address(asset));
+            uint256 debtValue = _valueUp(s.positionShares.toAssetsUp(s.borrows, s.borrowShares), s.loanPrice);
             if (debtValue < risk.minBorrowValue) revert DustLeft(debtValue, risk.minBorrowValue);
         }
     }
@@ -392,8 +425,9 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         if (positionShares == 0) revert NoDebt(borrower);
         uint256 borrows = totalBorrowAssets;
         uint256 debt = positionShares.toAssetsUp(borrows, totalBorrowShares).min(borrows);
-        uint256 debtValue = _valueUp(debt, address(asset));
-        (uint256 collateralValue,,) = _collateralValues(borrower);
+        Price memory loanPrice = _price(address(asset));
+        uint256 debtValue = _valueUp(debt, loanPrice);
+        (uint256 collateralValue,,,) = _collateralValues(borrower, address(0));
         if (collateralValue >= debtValue) revert NotInsolvent(borrower, collateralValue, debtValue);
 
         // The whole debt is written off.
@@ -405,9 +439,9 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
 
         // The collateral is bought by the ReserveFund at its oracle value V (rounded up, paid by the
         // reserve), or given to the caller as a bounty when it is dust.
-        bool bounty = collateralValue <= riskParams.dustValue;
-        uint256 value = bounty ? 0 : _amountUp(collateralValue, address(asset)).min(debt);
-        uint256 paidShares;
+        bool bounty = collateralValue <= _risk.dustValue;
+        uint256 value = bounty ? 0 : _amountUp(collateralValue, loanPrice).min(debt);
+        uint256 paidShares = 0;
         if (!bounty) {
             uint256 reserveShares = lpToken.balanceOf(reserveFund);
             uint256 reserveAssets = reserveShares.toAssetsDown(totalAssets_, totalShares);
@@ -463,7 +497,7 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         if (interest == 0) return;
         borrows += interest;
         totalBorrowAssets = borrows.toUint128();
-        uint256 reserveShares;
+        uint256 reserveShares = 0;
         if (reserveInterest > 0) {
             // Priced after the interest, without the reserve's own cut (as a deposit of it would be).
             reserveShares = reserveInterest.toSharesDown(available + borrows - reserveInterest, lpToken.totalSupply());
@@ -478,17 +512,17 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         view
         returns (uint256 rate, uint256 interest, uint256 reserveInterest)
     {
-        rate = _borrowRate(borrows.wDivDown(available + borrows));
+        InterestConfig memory config = _rates;
+        rate = _borrowRate(config, borrows.wDivDown(available + borrows));
         interest = borrows.wMulDown(MathLib.wTaylorCompoundedDown(rate, elapsed));
-        reserveInterest = interest.wMulDown(riskParams.reserveFactor);
+        reserveInterest = interest.wMulDown(config.reserveFactor);
     }
 
     /// @dev Kinked model: base + slope1 * u / kink below the kink, base + slope1 + slope2 * (u - kink) /
     /// (1 - kink) above it; per second, rounded down.
-    function _borrowRate(uint256 utilization_) internal view returns (uint256) {
-        RateModel memory m = rateModel;
+    function _borrowRate(InterestConfig memory m, uint256 utilization_) internal pure returns (uint256) {
         if (utilization_ <= m.kink) return m.baseRate + utilization_.mulDivDown(m.slope1, m.kink);
-        return m.baseRate + m.slope1 + (utilization_ - m.kink).mulDivDown(m.slope2, ConstantsLib.WAD - m.kink);
+        return uint256(m.baseRate) + m.slope1 + (utilization_ - m.kink).mulDivDown(m.slope2, ConstantsLib.WAD - m.kink);
     }
 
     /// @dev Total borrows and LP shares as an accrual now would leave them.
@@ -508,57 +542,57 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
     /* PRICES */
 
     /// @dev The feed's answer for `token`, refused when non-positive, stale or at/beyond its bounds.
-    function _price(address token) internal view returns (uint256 answer, PriceSource memory source) {
-        source = priceSources[token];
-        (, int256 signedAnswer,, uint256 updatedAt,) = IAggregatorV3(source.feed).latestRoundData();
-        if (signedAnswer <= 0) revert InvalidPrice(source.feed, signedAnswer);
-        if (updatedAt + source.heartbeat < block.timestamp) revert StalePrice(source.feed, updatedAt);
-        if (signedAnswer <= source.minAnswer || signedAnswer >= source.maxAnswer) {
-            revert PriceOutOfBounds(source.feed, signedAnswer, source.minAnswer, source.maxAnswer);
+    function _price(address token) internal view returns (Price memory) {
+        PriceSource storage source = priceSources[token];
+        address feed = source.feed;
+        (, int256 answer,, uint256 updatedAt,) = IAggregatorV3(feed).latestRoundData();
+        if (answer <= 0) revert InvalidPrice(feed, answer);
+        if (updatedAt + source.heartbeat < block.timestamp) revert StalePrice(feed, updatedAt);
+        if (answer <= source.minAnswer || answer >= source.maxAnswer) {
+            revert PriceOutOfBounds(feed, answer, source.minAnswer, source.maxAnswer);
         }
-        answer = uint256(signedAnswer);
+        return Price(uint256(answer), 10 ** (uint256(source.tokenDecimals) + source.feedDecimals));
     }
 
     /// @dev amount * answer * 1e18 / (10^tokenDecimals * 10^feedDecimals), rounded down.
-    function _valueDown(uint256 amount, address token) internal view returns (uint256) {
-        (uint256 answer, PriceSource memory s) = _price(token);
-        return amount.mulDivDown(answer * ConstantsLib.WAD, 10 ** (uint256(s.tokenDecimals) + s.feedDecimals));
+    function _valueDown(uint256 amount, Price memory p) internal pure returns (uint256) {
+        return amount.mulDivDown(p.answer * ConstantsLib.WAD, p.scale);
     }
 
     /// @dev amount * answer * 1e18 / (10^tokenDecimals * 10^feedDecimals), rounded up.
-    function _valueUp(uint256 amount, address token) internal view returns (uint256) {
-        (uint256 answer, PriceSource memory s) = _price(token);
-        return amount.mulDivUp(answer * ConstantsLib.WAD, 10 ** (uint256(s.tokenDecimals) + s.feedDecimals));
+    function _valueUp(uint256 amount, Price memory p) internal pure returns (uint256) {
+        return amount.mulDivUp(p.answer * ConstantsLib.WAD, p.scale);
     }
 
-    /// @dev The amount of `token` worth `value`, rounded down.
-    function _amountDown(uint256 value, address token) internal view returns (uint256) {
-        (uint256 answer, PriceSource memory s) = _price(token);
-        return value.mulDivDown(10 ** (uint256(s.tokenDecimals) + s.feedDecimals), answer * ConstantsLib.WAD);
+    /// @dev The amount worth `value` at `p`, rounded down.
+    function _amountDown(uint256 value, Price memory p) internal pure returns (uint256) {
+        return value.mulDivDown(p.scale, p.answer * ConstantsLib.WAD);
     }
 
-    /// @dev The amount of `token` worth `value`, rounded up.
-    function _amountUp(uint256 value, address token) internal view returns (uint256) {
-        (uint256 answer, PriceSource memory s) = _price(token);
-        return value.mulDivUp(10 ** (uint256(s.tokenDecimals) + s.feedDecimals), answer * ConstantsLib.WAD);
+    /// @dev The amount worth `value` at `p`, rounded up.
+    function _amountUp(uint256 value, Price memory p) internal pure returns (uint256) {
+        return value.mulDivUp(p.scale, p.answer * ConstantsLib.WAD);
     }
 
     /// @dev Collateral value, its LT-weighted value and its max-LTV-weighted value, all rounded down
     /// (in favour of the LPs: a position is never valued above its collateral).
-    function _collateralValues(address borrower)
+    /// Also returns the price of `target`, read in the same pass, for a liquidation.
+    function _collateralValues(address borrower, address target)
         internal
         view
-        returns (uint256 collateralValue, uint256 liquidationValue, uint256 maxDebtValue)
+        returns (uint256 collateralValue, uint256 liquidationValue, uint256 maxDebtValue, Price memory targetPrice)
     {
         Position storage position = _positions[borrower];
         uint256 count = position.collateralCount;
         for (uint256 i; i < count; ++i) {
             address token = position.collaterals[i];
-            CollateralParams memory p = _collaterals[token].params;
-            uint256 value = _valueDown(collateralOf[borrower][token], token);
+            Collateral storage c = _collaterals[token];
+            Price memory price = _price(token);
+            if (token == target) targetPrice = price;
+            uint256 value = _valueDown(collateralOf[borrower][token], price);
             collateralValue += value;
-            liquidationValue += value.wMulDown(p.liquidationThreshold);
-            maxDebtValue += value.wMulDown(p.maxLtv);
+            liquidationValue += value.wMulDown(c.liquidationThreshold);
+            maxDebtValue += value.wMulDown(c.maxLtv);
         }
     }
 
@@ -636,7 +670,31 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
     /// @notice Risk parameters of collateral `token`, its total supplied and whether it is listed.
     function collaterals(address token) external view returns (CollateralParams memory, uint256, bool) {
         Collateral storage c = _collaterals[token];
-        return (c.params, c.totalSupplied, c.listed);
+        return (_paramsOf(c), c.totalSupplied, c.listed);
+    }
+
+    /// @inheritdoc ILendingPool
+    function rateModel() external view returns (RateModel memory) {
+        InterestConfig memory c = _rates;
+        return RateModel(c.baseRate, c.slope1, c.slope2, c.kink);
+    }
+
+    /// @inheritdoc ILendingPool
+    function riskParams() external view returns (RiskParams memory) {
+        RiskConfig memory r = _risk;
+        return RiskParams(
+            r.closeFactor,
+            r.fullCloseHealthFactor,
+            _rates.reserveFactor,
+            r.borrowCap,
+            r.minBorrowValue,
+            r.smallDebtValue,
+            r.dustValue
+        );
+    }
+
+    function _paramsOf(Collateral storage c) internal view returns (CollateralParams memory) {
+        return CollateralParams(c.maxLtv, c.liquidationThreshold, c.liquidationBonus, c.supplyCap);
     }
 
     /// @inheritdoc ILendingPool
@@ -648,7 +706,7 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
     function pendingShortfall(address borrower) external view returns (uint256) {
         PositionView memory p = _view(borrower);
         if (p.collateralValue >= p.debtValue) return 0;
-        return p.debt.zeroFloorSub(_amountDown(p.collateralValue, address(asset)));
+        return p.debt.zeroFloorSub(_amountDown(p.collateralValue, _price(address(asset))));
     }
 
     /// @inheritdoc ILendingPool
@@ -662,11 +720,11 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
     function _view(address borrower) internal view returns (PositionView memory p) {
         p.borrower = borrower;
         p.debt = debtOf(borrower);
-        (p.collateralValue, p.liquidationValue,) = _collateralValues(borrower);
+        (p.collateralValue, p.liquidationValue,,) = _collateralValues(borrower, address(0));
         if (p.debt == 0) {
             p.healthFactor = type(uint256).max;
         } else {
-            p.debtValue = _valueUp(p.debt, address(asset));
+            p.debtValue = _valueUp(p.debt, _price(address(asset)));
             p.healthFactor = p.liquidationValue.wDivDown(p.debtValue);
         }
     }
@@ -674,7 +732,7 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
     /// @inheritdoc ILendingPool
     function collateralToAssetsUp(address token, uint256 amount) external view returns (uint256) {
         if (!_collaterals[token].listed) revert UnknownCollateral(token);
-        return _amountUp(_valueUp(amount, token), address(asset));
+        return _amountUp(_valueUp(amount, _price(token)), _price(address(asset)));
     }
 
     /// @inheritdoc ILendingPool
@@ -686,7 +744,7 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
 
     /// @inheritdoc ILendingPool
     function borrowRatePerSecond() external view returns (uint256) {
-        return _borrowRate(utilization());
+        return _borrowRate(_rates, utilization());
     }
 
     /* GOVERNANCE */
@@ -700,7 +758,14 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         if (token == address(asset) || _collaterals[token].listed) revert AlreadyListed(token);
         _checkCollateralParams(params);
         _setFeed(token, feed);
-        _collaterals[token] = Collateral({params: params, totalSupplied: 0, listed: true});
+        _collaterals[token] = Collateral({
+            maxLtv: params.maxLtv,
+            liquidationThreshold: params.liquidationThreshold,
+            liquidationBonus: params.liquidationBonus,
+            listed: true,
+            supplyCap: params.supplyCap,
+            totalSupplied: 0
+        });
         PriceSource storage s = priceSources[token];
         emit CollateralListed(token, feed.feed, s.tokenDecimals, s.feedDecimals);
     }
@@ -709,12 +774,15 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
     function setCollateralParams(address token, CollateralParams calldata params) external onlyOwner {
         Collateral storage c = _collaterals[token];
         if (!c.listed) revert UnknownCollateral(token);
-        CollateralParams memory old = c.params;
+        CollateralParams memory old = _paramsOf(c);
         if (params.liquidationThreshold < old.liquidationThreshold) {
             revert ParameterOutOfBounds("liquidationThreshold", params.liquidationThreshold);
         }
         _checkCollateralParams(params);
-        c.params = params;
+        c.maxLtv = params.maxLtv;
+        c.liquidationThreshold = params.liquidationThreshold;
+        c.liquidationBonus = params.liquidationBonus;
+        c.supplyCap = params.supplyCap;
         _emitSet("maxLtv", token, old.maxLtv, params.maxLtv);
         _emitSet("liquidationThreshold", token, old.liquidationThreshold, params.liquidationThreshold);
         _emitSet("liquidationBonus", token, old.liquidationBonus, params.liquidationBonus);
@@ -725,8 +793,8 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
     function requestLtDecrease(address token, uint256 newLt) external onlyOwner {
         Collateral storage c = _collaterals[token];
         if (!c.listed) revert UnknownCollateral(token);
-        uint256 current = c.params.liquidationThreshold;
-        if (newLt >= current || current - newLt > ConstantsLib.MAX_LT_DECREASE_STEP || newLt <= c.params.maxLtv) {
+        uint256 current = c.liquidationThreshold;
+        if (newLt >= current || current - newLt > ConstantsLib.MAX_LT_DECREASE_STEP || newLt <= c.maxLtv) {
             revert ParameterOutOfBounds("liquidationThreshold", newLt);
         }
         uint256 readyAt = block.timestamp + ConstantsLib.LT_DECREASE_DELAY;
@@ -739,7 +807,7 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         PendingLt memory pending = pendingLtDecrease[token];
         if (pending.readyAt == 0) revert NoPendingLtDecrease(token);
         if (block.timestamp < pending.readyAt) revert LtDecreaseNotReady(token, pending.readyAt);
-        CollateralParams storage p = _collaterals[token].params;
+        Collateral storage p = _collaterals[token];
         if (pending.newLt <= p.maxLtv) revert ParameterOutOfBounds("liquidationThreshold", pending.newLt);
         delete pendingLtDecrease[token];
         _emitSet("liquidationThreshold", token, p.liquidationThreshold, pending.newLt);
@@ -759,13 +827,16 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
     }
 
     /// @inheritdoc ILendingPool
-    function pause() external onlyOwner {
-        _pause();
+    function pause() external onlyOwner whenNotPaused {
+        paused = true;
+        emit Paused(msg.sender);
     }
 
     /// @inheritdoc ILendingPool
     function unpause() external onlyOwner {
-        _unpause();
+        if (!paused) revert ExpectedPause();
+        paused = false;
+        emit Unpaused(msg.sender);
     }
 
     function _setFeed(address token, FeedConfig memory feed) internal {
@@ -799,8 +870,14 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         if (m.kink == 0 || m.kink >= ConstantsLib.WAD) revert ParameterOutOfBounds("kink", m.kink);
         uint256 maxRate = uint256(m.baseRate) + m.slope1 + m.slope2;
         if (maxRate > ConstantsLib.MAX_RATE_PER_SECOND) revert ParameterOutOfBounds("maxRate", maxRate);
-        RateModel memory old = rateModel;
-        rateModel = m;
+        InterestConfig memory old = _rates;
+        _rates = InterestConfig({
+            baseRate: uint40(m.baseRate),
+            slope1: uint40(m.slope1),
+            slope2: uint40(m.slope2),
+            kink: m.kink,
+            reserveFactor: old.reserveFactor
+        });
         _emitSet("baseRate", address(0), old.baseRate, m.baseRate);
         _emitSet("slope1", address(0), old.slope1, m.slope1);
         _emitSet("slope2", address(0), old.slope2, m.slope2);
@@ -821,11 +898,19 @@ contract LendingPool is ILendingPool, Ownable2Step, Pausable, ReentrancyGuard {
         }
         // A fresh position (at least minBorrowValue) is never dust.
         if (p.dustValue != 0 && p.dustValue >= p.minBorrowValue) revert ParameterOutOfBounds("dustValue", p.dustValue);
-        RiskParams memory old = riskParams;
-        riskParams = p;
+        RiskConfig memory old = _risk;
+        _risk = RiskConfig({
+            closeFactor: p.closeFactor,
+            fullCloseHealthFactor: p.fullCloseHealthFactor,
+            smallDebtValue: p.smallDebtValue,
+            dustValue: p.dustValue,
+            minBorrowValue: p.minBorrowValue,
+            borrowCap: p.borrowCap
+        });
+        _emitSet("reserveFactor", address(0), _rates.reserveFactor, p.reserveFactor);
+        _rates.reserveFactor = p.reserveFactor;
         _emitSet("closeFactor", address(0), old.closeFactor, p.closeFactor);
         _emitSet("fullCloseHealthFactor", address(0), old.fullCloseHealthFactor, p.fullCloseHealthFactor);
-        _emitSet("reserveFactor", address(0), old.reserveFactor, p.reserveFactor);
         _emitSet("borrowCap", address(0), old.borrowCap, p.borrowCap);
         _emitSet("minBorrowValue", address(0), old.minBorrowValue, p.minBorrowValue);
         _emitSet("smallDebtValue", address(0), old.smallDebtValue, p.smallDebtValue);

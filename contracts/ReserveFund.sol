@@ -5,7 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IReserveFund} from "./interfaces/IReserveFund.sol";
 import {ILendingPool} from "./interfaces/ILendingPool.sol";
@@ -16,7 +16,7 @@ import {MathLib} from "./libraries/MathLib.sol";
 /// @title ReserveFund
 /// @notice Holds the reserve as LP shares: the first loss of every socialization. Governance can take out
 /// surplus only through a delayed request that leaves at least the floor; it can never touch LPs' funds.
-contract ReserveFund is IReserveFund, Ownable2Step, ReentrancyGuard {
+contract ReserveFund is IReserveFund, Ownable2Step, ReentrancyGuardTransient {
     using MathLib for uint256;
     using SafeERC20 for IERC20;
 

@@ -106,6 +106,10 @@ interface ILendingPool {
     event CollateralListed(address indexed token, address indexed feed, uint8 tokenDecimals, uint8 feedDecimals);
     /// @notice A lower liquidation threshold for `token` takes effect from `readyAt`.
     event LtDecreaseRequested(address indexed token, uint256 newLiquidationThreshold, uint256 readyAt);
+    /// @notice `account` paused deposit, mint, borrow and supplyCollateral.
+    event Paused(address account);
+    /// @notice `account` ended the pause.
+    event Unpaused(address account);
 
     /* ERRORS */
 
@@ -159,6 +163,10 @@ interface ILendingPool {
     error Unauthorized(address caller);
     /// @notice The LPToken or the ReserveFund given at construction is not wired to this pool.
     error WiringMismatch();
+    /// @notice The pool is paused.
+    error EnforcedPause();
+    /// @notice The pool is not paused.
+    error ExpectedPause();
 
     /* LENDERS (called by the LPToken) */
 
@@ -240,6 +248,15 @@ interface ILendingPool {
 
     /// @notice Value of `amount` of collateral `token` in loan asset at fresh prices, rounded up.
     function collateralToAssetsUp(address token, uint256 amount) external view returns (uint256);
+
+    /// @notice Whether deposit, mint, borrow and supplyCollateral are paused.
+    function paused() external view returns (bool);
+
+    /// @notice The kinked rate model in force.
+    function rateModel() external view returns (RateModel memory);
+
+    /// @notice The pool-wide risk parameters in force.
+    function riskParams() external view returns (RiskParams memory);
 
     /// @notice Current utilization (WAD): borrows / (cash + borrows).
     function utilization() external view returns (uint256);
