@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_utils import keccak
-
 from ape.contracts.base import ContractCall, ContractContainer, ContractTransaction
 from ape.exceptions import ContractLogicError, CustomError
+from eth_utils import keccak
 
 # Entries of the ABIs that no transaction can reach, with the reason. Reviewed by hand; keep it short.
 UNREACHABLE: dict[str, str] = {

@@ -57,7 +57,9 @@ def deploy_core(
         params.reserve.floor,
         params.reserve.buy_discount,
     )
-    lp_token = deployer.deploy(project.LPToken, asset.address, pool_address, reserve.address, params.lp_name, params.lp_symbol)
+    lp_token = deployer.deploy(
+        project.LPToken, asset.address, pool_address, reserve.address, params.lp_name, params.lp_symbol
+    )
     loan_feed = FeedConfig(asset_feed.address, heartbeat=params.loan_heartbeat)
     pool = deployer.deploy(
         project.LendingPool,
@@ -91,7 +93,9 @@ def list_collateral(
     pool: Any, token: Any, feed: Any, params: CollateralParams, owner: Any, heartbeat: int = 86_400
 ) -> None:
     """Lists `token` as collateral priced by `feed`."""
-    pool.listCollateral(token.address, FeedConfig(feed.address, heartbeat=heartbeat).as_tuple(), params.as_tuple(), sender=owner)
+    pool.listCollateral(
+        token.address, FeedConfig(feed.address, heartbeat=heartbeat).as_tuple(), params.as_tuple(), sender=owner
+    )
 
 
 def deploy_local_system(

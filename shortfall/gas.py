@@ -161,9 +161,14 @@ def measure_all(bench: Bench) -> list[GasRow]:
         chain.restore(snapshot)
     by_name = {row.operation: row.gas_used for row in rows}
     overhead = by_name["liquidate (all collateral, bad debt socialized)"] - by_name["liquidate (full, no bad debt)"]
-    rows.insert(7, GasRow("socialization overhead (bad-debt liquidation - full liquidation)", overhead, TARGETS[
-        "socialization overhead (bad-debt liquidation - full liquidation)"
-    ]))
+    rows.insert(
+        7,
+        GasRow(
+            "socialization overhead (bad-debt liquidation - full liquidation)",
+            overhead,
+            TARGETS["socialization overhead (bad-debt liquidation - full liquidation)"],
+        ),
+    )
     return rows
 
 

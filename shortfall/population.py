@@ -40,7 +40,9 @@ def add_borrowers(
     for b in borrowers:
         txs.append(tx(b, token.address, encode_call("mint(address,uint256)", b, collateral_each)))
         txs.append(tx(b, token.address, encode_call("approve(address,uint256)", pool, MAX_UINT256)))
-        txs.append(tx(b, pool, encode_call("supplyCollateral(address,uint256,address)", token.address, collateral_each, b)))
+        txs.append(
+            tx(b, pool, encode_call("supplyCollateral(address,uint256,address)", token.address, collateral_each, b))
+        )
         txs.append(tx(b, pool, encode_call("borrow(uint256,address)", borrow_each, b)))
     rpc.send_transactions(txs)
     return borrowers

@@ -100,7 +100,9 @@ class Rpc:
             for offset, receipt in enumerate(got):
                 if receipt is None or int(receipt["status"], 16) != 1:
                     tx = part[offset]
-                    raise RpcError(f"transaction {start + offset} to {tx.get('to')} from {tx['from']} failed: {receipt}")
+                    raise RpcError(
+                        f"transaction {start + offset} to {tx.get('to')} from {tx['from']} failed: {receipt}"
+                    )
             receipts.extend(got)
 
     def _receipts(self, hashes: list[str], attempts: int = 200) -> list[dict | None]:
@@ -110,7 +112,9 @@ class Rpc:
             missing = [i for i, r in enumerate(got) if r is None]
             if not missing:
                 break
-            for i, receipt in zip(missing, self.batch([("eth_getTransactionReceipt", [hashes[i]]) for i in missing]), strict=True):
+            for i, receipt in zip(
+                missing, self.batch([("eth_getTransactionReceipt", [hashes[i]]) for i in missing]), strict=True
+            ):
                 got[i] = receipt
             if any(r is None for r in got):
                 time.sleep(0.01)

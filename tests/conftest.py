@@ -7,7 +7,7 @@ once, and each test starts from that state.
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 import ape
 import pytest
