@@ -33,18 +33,20 @@ compile: bootstrap
 	$(BIN)/ape compile
 
 test: compile
-	$(BIN)/ape test tests -p no:cacheprovider
+	SHORTFALL_ABI_GATE=1 $(BIN)/ape test tests
 
 lint: compile
 	$(BIN)/ruff check shortfall scripts tests
 	$(BIN)/ruff format --check shortfall scripts tests
+	forge build --quiet
 	$(BIN)/python -m shortfall.lint
 
 gas: compile
 	$(BIN)/ape run gas
 
 demo: compile
-	$(BIN)/ape run demo
+	@echo "make demo: deployment and the scripted crash are the next milestone (issue 3); not built yet." >&2
+	@exit 1
 
 clean:
 	rm -rf .build .solc out cache reports/gas
