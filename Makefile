@@ -9,7 +9,13 @@ export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 export SOLCX_BINARY_PATH := $(CURDIR)/.solc
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: bootstrap compile test lint gas demo clean
+.PHONY: bootstrap compile test lint gas demo clean node node-stop deploy verify-deployment
+
+# A persistent local Anvil for deployments that outlive a script (ape-foundry's own node stops with it).
+NODE_PORT ?= 8545
+NODE_URL := http://127.0.0.1:$(NODE_PORT)
+NODE_PID := .node/anvil.pid
+LOCAL := --network ethereum:local:foundry
 
 bootstrap: $(VENV)/.installed node_modules/.installed $(SOLC)
 
@@ -44,9 +50,37 @@ lint: compile
 gas: compile
 	$(BIN)/ape run gas
 
+# Starts a node if none answers, runs the demo, and stops the node it started (KEEP_NODE=1 keeps it).
 demo: compile
-	@echo "make demo: deployment and the scripted crash are the next milestone (issue 3); not built yet." >&2
-	@exit 1
+	@started=0; \
+	if ! curl -s -o /dev/null -X POST -H 'content-type: application/json' \
+		--data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' $(NODE_URL); then \
+		$(MAKE) --no-print-directory node || exit 1; started=1; \
+	fi; \
+	APE_FOUNDRY_HOST=$(NODE_URL) $(BIN)/ape run demo $(LOCAL); rc=$$?; \
+	if [ $$started = 1 ] && [ -z "$(KEEP_NODE)" ]; then $(MAKE) --no-print-directory node-stop; fi; \
+	exit $$rc
+
+node: bootstrap
+	@if [ -f $(NODE_PID) ] && kill -0 $$(cat $(NODE_PID)) 2>/dev/null; then \
+		echo "anvil already running (pid $$(cat $(NODE_PID))) at $(NODE_URL)"; \
+	else \
+		mkdir -p .node; \
+		nohup anvil --port $(NODE_PORT) --base-fee 0 --gas-price 0 > .node/anvil.log 2>&1 & echo $$! > $(NODE_PID); \
+		for i in $$(seq 50); do curl -s -o /dev/null -X POST -H 'content-type: application/json' \
+			--data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' $(NODE_URL) && break; sleep 0.1; done; \
+		echo "anvil started (pid $$(cat $(NODE_PID))) at $(NODE_URL); log in .node/anvil.log"; \
+	fi
+
+node-stop:
+	@if [ -f $(NODE_PID) ] && kill $$(cat $(NODE_PID)) 2>/dev/null; then echo "anvil stopped"; else echo "no anvil of ours running"; fi
+	@rm -f $(NODE_PID)
+
+deploy: compile
+	APE_FOUNDRY_HOST=$(NODE_URL) $(BIN)/ape run deploy $(LOCAL) $(ARGS)
+
+verify-deployment: compile
+	APE_FOUNDRY_HOST=$(NODE_URL) $(BIN)/ape run verify-deployment $(LOCAL) $(ARGS)
 
 clean:
 	rm -rf .build .solc out cache reports/gas

@@ -61,13 +61,21 @@ contract ReserveFund is IReserveFund, Ownable2Step, ReentrancyGuardTransient {
     /* RESERVE */
 
     /// @inheritdoc IReserveFund
-    function reserveShares() public view returns (uint256) {
-        return IERC20(lpToken).balanceOf(address(this));
+    function reserveShares() public view returns (uint256 shares) {
+        (, shares) = _expectedReserve();
     }
 
     /// @inheritdoc IReserveFund
-    function reserveAssets() external view returns (uint256) {
-        return ILPToken(lpToken).convertToAssets(reserveShares());
+    function reserveAssets() external view returns (uint256 assets) {
+        (assets,) = _expectedReserve();
+    }
+
+    /// @dev The reserve as an accrual now would leave it: held shares plus the reserve's pending cut of
+    /// interest (the only shares minted by an accrual), valued at the accrued totals, rounded down.
+    function _expectedReserve() internal view returns (uint256 assets, uint256 shares) {
+        (uint256 totalAssets, uint256 totalShares) = ILendingPool(pool).expectedTotals();
+        shares = IERC20(lpToken).balanceOf(address(this)) + totalShares - IERC20(lpToken).totalSupply();
+        assets = shares.mulDivDown(totalAssets + ConstantsLib.VIRTUAL_ASSETS, totalShares + ConstantsLib.VIRTUAL_SHARES);
     }
 
     /// @inheritdoc IReserveFund
@@ -143,11 +151,12 @@ contract ReserveFund is IReserveFund, Ownable2Step, ReentrancyGuardTransient {
         if (w.readyAt == 0) revert NoPendingWithdrawal();
         if (block.timestamp < w.readyAt) revert WithdrawalNotReady(w.readyAt);
         (uint256 totalAssets, uint256 totalShares) = ILendingPool(pool).accrueInterest();
-        uint256 held = reserveShares();
+        uint256 held = IERC20(lpToken).balanceOf(address(this));
         shares = MathLib.min(w.shares, held);
         uint256 remaining = held - shares;
         // The reserve left is valued rounded down and the floor rounded up: against governance.
-        uint256 remainingAssets = remaining.mulDivDown(totalAssets + 1, totalShares + ConstantsLib.VIRTUAL_SHARES);
+        uint256 remainingAssets =
+            remaining.mulDivDown(totalAssets + ConstantsLib.VIRTUAL_ASSETS, totalShares + ConstantsLib.VIRTUAL_SHARES);
         uint256 floorAssets = totalAssets.wMulUp(reserveFloor);
         if (remainingAssets < floorAssets) revert ReserveBelowFloor(remainingAssets, floorAssets);
         delete _pending;

@@ -284,6 +284,24 @@ def creation_revert(chain):
     return creation_revert
 
 
+@pytest.fixture(scope="session")
+def view_at(chain):
+    """view_at(contract, method, when, *args): a uint256 view as it reads at block time `when`
+    (eth_call with a block-time override), to compare views with the state a transaction at `when`
+    leaves."""
+    from eth_abi import decode
+
+    from shortfall.population import rpc_for
+
+    def view_at(contract, method: str, when: int, *args) -> int:
+        data = getattr(contract, method).encode_input(*args)
+        call = {"to": contract.address, "data": data if isinstance(data, str) else "0x" + bytes(data).hex()}
+        raw = rpc_for(chain.provider).call("eth_call", call, "latest", {}, {"time": hex(when)})
+        return decode(["uint256"], bytes.fromhex(raw[2:]))[0]
+
+    return view_at
+
+
 def wad(x: float) -> int:
     """A fraction or a quote value as WAD."""
     return round(x * WAD)

@@ -46,7 +46,8 @@ interface IReserveFund {
     /// @notice The LPToken whose shares the reserve holds.
     function lpToken() external view returns (address);
 
-    /// @notice LP shares held as reserve (pending withdrawals included: they stay burnable).
+    /// @notice LP shares held as reserve, with the reserve's cut of interest accrued to now (pending
+    /// withdrawals included: they stay burnable).
     function reserveShares() external view returns (uint256);
 
     /// @notice R: the reserve's value in loan asset, interest accrued to now, rounded down.

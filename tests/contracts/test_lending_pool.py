@@ -230,32 +230,20 @@ def test_accrue__one_year_at_kink__taylor_compounded_and_reserve_cut(
 
 
 def test_total_assets__between_accruals__includes_pending_interest(
-    pool, lp_token, alice, dave, deposit, open_position, chain
+    pool, lp_token, alice, dave, deposit, open_position, chain, view_at
 ):
-    """The share price never jumps at accrueInterest: views at time T (read with a block-time
-    override) equal the state an accrual at T leaves."""
-    from eth_abi import decode
-
-    from shortfall.population import rpc_for
-
+    """The share price never jumps at accrueInterest: views at time T equal the state an accrual at T
+    leaves."""
     deposit(alice, 100_000)
     open_position(dave, 100, 50_000)
     when = chain.pending_timestamp + 30 * 86_400
-    rpc = rpc_for(chain.provider)
-
-    def view_at(contract, method):
-        call = {"to": contract.address, "data": getattr(contract, method).encode_input().hex()}
-        if not call["data"].startswith("0x"):
-            call["data"] = "0x" + call["data"]
-        return decode(["uint256"], bytes.fromhex(rpc.call("eth_call", call, "latest", {}, {"time": hex(when)})[2:]))[0]
-
-    total_at, price_at = view_at(pool, "totalAssets"), view_at(lp_token, "sharePrice")
+    total_at, price_at = view_at(pool, "totalAssets", when), view_at(lp_token, "sharePrice", when)
     assert total_at > pool.totalAssets()
     chain.pending_timestamp = when
     pool.accrueInterest(sender=alice)
     assert pool.lastUpdate() == when
     assert pool.cash() + pool.totalBorrowAssets() == total_at
-    assert view_at(lp_token, "sharePrice") == price_at
+    assert view_at(lp_token, "sharePrice", when) == price_at
 
 
 def test_rate_model__above_kink__steeper(pool, alice, dave, deposit, open_position, units):

@@ -113,3 +113,17 @@ def test_ownership__two_step__then_renounce(reserve, gov, stranger):
     assert reserve.owner() == stranger.address
     reserve.renounceOwnership(sender=stranger)
     assert reserve.owner() == ZERO
+
+
+def test_reserve_views__between_accruals__include_pending_cut(
+    pool, reserve, lp_token, alice, dave, open_position, chain, view_at, funded
+):
+    """R = convertToAssets(reserve shares) after accrual: the views count the reserve's pending cut."""
+    open_position(dave, 100, 80_000)
+    when = chain.pending_timestamp + 90 * 86_400
+    shares_at, assets_at = view_at(reserve, "reserveShares", when), view_at(reserve, "reserveAssets", when)
+    assert shares_at > lp_token.balanceOf(reserve)
+    chain.pending_timestamp = when
+    pool.accrueInterest(sender=alice)
+    assert lp_token.balanceOf(reserve) == shares_at
+    assert view_at(lp_token, "convertToAssets", when, shares_at) == assets_at
