@@ -7,7 +7,7 @@ from ape.cli import ConnectedProviderCommand
 
 from scripts._common import out_dir_option
 from shortfall.deployment import DeploymentError, DeploymentRecord, record_path, verify_record
-from shortfall.rpc import Rpc
+from shortfall.rpc import Rpc, provider_url
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -27,7 +27,7 @@ def cli(provider, file_path: Path | None, out_dir: Path) -> None:
         record = DeploymentRecord.load(path)
     except DeploymentError as err:
         raise click.ClickException(str(err)) from err
-    problems = verify_record(record, Rpc(provider.web3.provider.endpoint_uri))
+    problems = verify_record(record, Rpc(provider_url(provider)))
     if problems:
         click.echo(f"{path}: {len(problems)} mismatch(es):", err=True)
         for problem in problems:

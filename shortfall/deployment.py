@@ -26,7 +26,7 @@ from shortfall.constants import DEAD_ADDRESS, DECIMALS_OFFSET, MAX_UINT256
 from shortfall.deploy import deploy_core, deploy_feed, deploy_mock_token
 from shortfall.network_config import NetworkConfig, TokenConfig, load_network_config
 from shortfall.params import CollateralParams, FeedConfig, PoolParams
-from shortfall.rpc import Rpc, encode_call
+from shortfall.rpc import Rpc, encode_call, provider_url
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 LOCAL_COLLATERALS = {"WETH": (18, 2_000.0), "WBTC": (8, 60_000.0)}
@@ -176,7 +176,7 @@ def deploy_network(
 ) -> tuple[DeploymentRecord, bool]:
     """Deploys the system unless the recorded deployment still exists. Returns (record, created)."""
     path = record_path(out_dir, network_name)
-    rpc = Rpc(chain.provider.web3.provider.endpoint_uri)
+    rpc = Rpc(provider_url(chain.provider))
     if path.exists() and not redeploy:
         existing = DeploymentRecord.load(path)
         if still_deployed(existing, rpc):
@@ -296,14 +296,29 @@ def _compiler(project: Any) -> dict:
 # ---------------------------------------------------------------- verifying
 
 
-def _call(rpc: Rpc, to: str, signature: str, output: list[str]) -> tuple:
-    result = rpc.call("eth_call", {"to": to, "data": encode_call(signature)}, "latest")
-    return decode(output, bytes.fromhex(result[2:]))
+class CallFailed(tuple):
+    """The result of a view call that reverted or returned nothing decodable: compares unequal to any
+    expected value and says why."""
+
+    def __new__(cls, why: str) -> CallFailed:
+        obj = super().__new__(cls, (f"<call failed: {why}>",) * 8)
+        return obj
+
+
+def _call(rpc: Rpc, to: str, signature: str, output: list[str], *args: Any) -> tuple:
+    try:
+        result = rpc.call("eth_call", {"to": to, "data": encode_call(signature, *args)}, "latest")
+        return decode(output, bytes.fromhex(result[2:]))
+    except Exception as err:  # a revert, or empty data from a contract without that function
+        return CallFailed(f"{signature} on {to}: {err}")
 
 
 def _call_arg(rpc: Rpc, to: str, signature: str, arg: Any, output: list[str]) -> tuple:
-    result = rpc.call("eth_call", {"to": to, "data": encode_call(signature, arg)}, "latest")
-    return decode(output, bytes.fromhex(result[2:]))
+    return _call(rpc, to, signature, output, arg)
+
+
+def _checksum(value: Any) -> Any:
+    return to_checksum_address(value) if isinstance(value, str) and value.startswith("0x") else value
 
 
 def verify_record(record: DeploymentRecord, rpc: Rpc) -> list[str]:
@@ -325,7 +340,7 @@ def verify_record(record: DeploymentRecord, rpc: Rpc) -> list[str]:
         return problems
     pool, lp, reserve = (record.address(n) for n in ("LendingPool", "LPToken", "ReserveFund"))
     asset = record.tokens["asset"]["address"]
-    addr = lambda to, sig: to_checksum_address(_call(rpc, to, sig, ["address"])[0])  # noqa: E731
+    addr = lambda to, sig: _checksum(_call(rpc, to, sig, ["address"])[0])  # noqa: E731
     uint = lambda to, sig: _call(rpc, to, sig, ["uint256"])[0]  # noqa: E731
 
     # Ownership and wiring.
@@ -353,7 +368,7 @@ def verify_record(record: DeploymentRecord, rpc: Rpc) -> list[str]:
     source_types = ["address", "uint8", "uint8", "uint32", "int128", "int128"]
     for symbol, token in record.tokens.items():
         source = _call_arg(rpc, pool, "priceSources(address)", token["address"], source_types)
-        expect(f"priceSources({symbol}).feed", to_checksum_address(source[0]), token["feed"])
+        expect(f"priceSources({symbol}).feed", _checksum(source[0]), token["feed"])
         expect(f"priceSources({symbol}).tokenDecimals", source[2], token["decimals"])
         expect(f"priceSources({symbol}).heartbeat", source[3], token["heartbeat"])
         if symbol == "asset":

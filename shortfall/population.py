@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from shortfall.constants import MAX_UINT256
-from shortfall.rpc import Rpc, derived_address, encode_call, tx
+from shortfall.rpc import Rpc, derived_address, encode_call, provider_url, tx
 
 
 def rpc_for(provider: Any) -> Rpc:
     """A batched JSON-RPC client on the node behind an ape provider."""
-    return Rpc(provider.web3.provider.endpoint_uri)
+    return Rpc(provider_url(provider))
 
 
 def add_lps(rpc: Rpc, system: Any, count: int, assets_each: int, label: str = "lp") -> list[str]:

@@ -131,3 +131,12 @@ class Rpc:
 def tx(sender: str, to: str, data: str, gas: int = 1_000_000) -> dict:
     """An eth_sendTransaction object with a fixed gas limit (no estimation round trip)."""
     return {"from": sender, "to": to, "data": data, "gas": hex(gas)}
+
+
+def provider_url(provider: Any) -> str:
+    """The HTTP JSON-RPC URL behind an ape provider (ape-foundry or ape's node provider)."""
+    for attribute in ("http_uri", "uri"):
+        url = getattr(provider, attribute, None)
+        if isinstance(url, str) and url.startswith("http"):
+            return url
+    return provider.web3.provider.endpoint_uri
