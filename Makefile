@@ -52,14 +52,7 @@ gas: compile
 
 # Starts a node if none answers, runs the demo, and stops the node it started (KEEP_NODE=1 keeps it).
 demo: compile
-	@started=0; \
-	if ! curl -s -o /dev/null -X POST -H 'content-type: application/json' \
-		--data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' $(NODE_URL); then \
-		$(MAKE) --no-print-directory node || exit 1; started=1; \
-	fi; \
-	APE_FOUNDRY_HOST=$(NODE_URL) $(BIN)/ape run demo $(LOCAL); rc=$$?; \
-	if [ $$started = 1 ] && [ -z "$(KEEP_NODE)" ]; then $(MAKE) --no-print-directory node-stop; fi; \
-	exit $$rc
+	NODE_URL=$(NODE_URL) tools/demo.sh
 
 node: bootstrap
 	@if [ -f $(NODE_PID) ] && kill -0 $$(cat $(NODE_PID)) 2>/dev/null; then \

@@ -29,12 +29,14 @@ contract HookERC20Mock is ERC20 {
         returnFalse = value;
     }
 
+    /// @notice ERC-20 transfer, after the hook; returns false without moving tokens when told to.
     function transfer(address to, uint256 amount) public override returns (bool) {
         if (returnFalse) return false;
         _runHook();
         return super.transfer(to, amount);
     }
 
+    /// @notice ERC-20 transferFrom, after the hook; returns false without moving tokens when told to.
     function transferFrom(address from, address to, uint256 amount) public override returns (bool) {
         if (returnFalse) return false;
         _runHook();

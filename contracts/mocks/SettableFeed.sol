@@ -8,6 +8,7 @@ import {IAggregatorV3} from "../interfaces/IAggregatorV3.sol";
 /// The answer and its time share one storage slot, so a read costs one SLOAD, as a real aggregator's
 /// proxy roughly does.
 contract SettableFeed is IAggregatorV3 {
+    /// @inheritdoc IAggregatorV3
     uint8 public immutable decimals;
     int128 internal _answer;
     uint64 internal _updatedAt;
