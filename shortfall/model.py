@@ -75,7 +75,7 @@ def to_assets_up(shares: int, total_assets: int, total_shares: int) -> int:
 
 
 def taylor_compounded_down(rate: int, elapsed: int) -> int:
-    """README, Interest: x + x²/2 + x³/6 with x = rate × Δt, each term rounded down."""
+    """README, Interest: x + x²/2 + x³/6 with x = rate * Δt, each term rounded down."""
     first = rate * elapsed
     second = mul_div_down(first, first, 2 * WAD)
     third = mul_div_down(second, first, 3 * WAD)
@@ -237,7 +237,7 @@ class Model:
         return r["base"] + r["slope1"] + mul_div_down(utilization - r["kink"], r["slope2"], WAD - r["kink"])
 
     def accrue(self, now: int) -> None:
-        """Borrows grow by borrows × taylor(rate, Δt) rounded down; reserveFactor of it is minted to the
+        """Borrows grow by borrows * taylor(rate, Δt) rounded down; reserveFactor of it is minted to the
         ReserveFund as shares priced after the interest, without the reserve's own cut."""
         elapsed = now - self.last_update
         if elapsed == 0:
@@ -464,7 +464,7 @@ class Model:
         self, caller: str, borrower: str, token: str, max_repay: int, min_seized: int, receiver: str, now: int
     ) -> tuple[int, int, int]:
         """README, Liquidation: HF < 1; close factor 100% below fullCloseHealthFactor or under
-        smallDebtValue; seized = repaid × (1 + bonus) at oracle prices, rounded down; all collateral and
+        smallDebtValue; seized = repaid * (1 + bonus) at oracle prices, rounded down; all collateral and
         value / (1 + bonus) rounded up when it cannot cover that; no dust left; debt left with collateral
         worth at most dustValue is socialized in the same call."""
         if max_repay == 0:
@@ -603,7 +603,7 @@ class Model:
         return self.amount_up(self.value_up(amount, collateral_price), self.price(self.asset, now))
 
     def buy_collateral(self, caller: str, token: str, amount: int, max_payment: int, receiver: str, now: int) -> int:
-        """At oracle value × (1 - buyDiscount), rounded up; proceeds back into the reserve as shares."""
+        """At oracle value * (1 - buyDiscount), rounded up; proceeds back into the reserve as shares."""
         if amount == 0:
             raise Revert("ZeroAmount")
         if receiver == ZERO:
@@ -630,7 +630,7 @@ class Model:
         self.pending_withdrawal = (shares, receiver, now + delay)
 
     def execute_withdrawal(self, now: int) -> int:
-        """Sends min(requested, held) shares if the reserve left is worth at least floor × totalAssets."""
+        """Sends min(requested, held) shares if the reserve left is worth at least floor * totalAssets."""
         if self.pending_withdrawal is None:
             raise Revert("NoPendingWithdrawal")
         requested, receiver, ready_at = self.pending_withdrawal
