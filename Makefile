@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 export SOLCX_BINARY_PATH := $(CURDIR)/.solc
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: bootstrap compile test lint gas demo clean node node-stop deploy verify-deployment
+.PHONY: bootstrap compile test lint gas demo clean node node-stop deploy verify-deployment fuzz mutants
 
 # A persistent local Anvil for deployments that outlive a script (ape-foundry's own node stops with it).
 NODE_PORT ?= 8545
@@ -46,6 +46,15 @@ lint: compile
 	$(BIN)/ruff format --check shortfall scripts tests
 	forge build --quiet
 	$(BIN)/python -m shortfall.lint
+
+# The stateful fuzzer at length: STEPS steps (default 10,000) from SEED; progress, steps/s, per-rule counts,
+# and a non-vacuity verdict (shortfall/fuzz_report.py). A failure prints the shrunk sequence ready to paste.
+STEPS ?= 10000
+SEED ?= 1
+fuzz: compile
+	SHORTFALL_FUZZ_PROFILE=fuzz SHORTFALL_FUZZ_STEPS=$(STEPS) SHORTFALL_FUZZ_PROGRESS=500 \
+		$(BIN)/ape test tests/stateful -s -q --hypothesis-seed=$(SEED)
+	$(BIN)/python -m shortfall.fuzz_report reports/fuzz.json
 
 gas: compile
 	$(BIN)/ape run gas

@@ -25,10 +25,24 @@ def selector(signature: str) -> bytes:
     return keccak(text=signature)[:4]
 
 
+def split_types(types: str) -> list[str]:
+    """'uint256,(uint64,uint64),address' -> ['uint256', '(uint64,uint64)', 'address']."""
+    parts, depth, current = [], 0, ""
+    for char in types:
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        current += char
+    if current:
+        parts.append(current)
+    return parts
+
+
 def encode_call(signature: str, *args: Any) -> str:
     """Calldata for `signature` with `args`, as 0x-hex."""
-    types = signature[signature.index("(") + 1 : -1]
-    type_list = [t for t in types.split(",") if t] if types else []
+    type_list = split_types(signature[signature.index("(") + 1 : -1])
     return "0x" + (selector(signature) + encode(type_list, list(args))).hex()
 
 
@@ -64,6 +78,16 @@ class Rpc:
                 raise RpcError(f"{method} failed: {item['error']}")
             results.append(item["result"])
         return results
+
+    def batch_raw(self, calls: list[tuple[str, list]]) -> list[dict]:
+        """Sends `calls` as one batch; returns each response object ({'result': ...} or {'error': ...})."""
+        if not calls:
+            return []
+        payload = [{"jsonrpc": "2.0", "id": next(self._ids), "method": m, "params": p} for m, p in calls]
+        response = self.session.post(self.url, json=payload, timeout=self.timeout)
+        response.raise_for_status()
+        by_id = {item["id"]: item for item in response.json()}
+        return [by_id[request["id"]] for request in payload]
 
     def send_transactions(self, txs: list[dict], chunk: int = 500) -> list[dict]:
         """Sends `txs` (from impersonated or unlocked accounts) and returns their receipts; raises if any
@@ -117,7 +141,10 @@ class Rpc:
             ):
                 got[i] = receipt
             if any(r is None for r in got):
-                time.sleep(0.01)
+                # Anvil handles a batch concurrently: a transaction that arrived before its sender's
+                # previous nonce waits in the queue until the next block; mine one to promote it.
+                self.call("evm_mine")
+                time.sleep(0.005)
         return got
 
     def impersonate_all(self) -> None:

@@ -1,0 +1,57 @@
+"""`make fuzz`'s verdict on a run's statistics (reports/fuzz.json): prints them and fails unless the
+run was not vacuous: at least 70% of steps changed state, at least 50 socializations the reserve covered
+fully, 50 it covered in part, and 20 liquidations below debt/collateral 1/(1 + bonus).
+
+Run: python -m shortfall.fuzz_report [reports/fuzz.json]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+REQUIREMENTS = {
+    "state_change_ratio": 0.70,
+    "socializations_fully_covered": 50,
+    "socializations_partly_covered": 50,
+    "liquidations_below_1_over_1_plus_bonus": 20,
+}
+
+
+def verdict(stats: dict) -> list[str]:
+    """The requirements the run missed."""
+    return [
+        f"{key}: {stats.get(key, 0)} < {minimum}"
+        for key, minimum in REQUIREMENTS.items()
+        if stats.get(key, 0) < minimum
+    ]
+
+
+def render(stats: dict) -> str:
+    lines = [
+        f"steps: {stats['steps']:,} in {stats['seconds']:,} s ({stats['steps_per_second']:,} steps/s)",
+        f"state changes: {stats['state_changes']:,} ({100 * stats['state_change_ratio']:.1f}%)",
+        f"socializations: {stats['socializations_fully_covered']} fully covered by the reserve, "
+        f"{stats['socializations_partly_covered']} partly, {stats['socializations_uncovered']} not at all",
+        f"liquidations below 1/(1 + bonus): {stats['liquidations_below_1_over_1_plus_bonus']}",
+        "successful transactions by rule:",
+        *[f"  {rule:<22} {count:>7,}" for rule, count in stats["successes_by_rule"].items()],
+        "reverts (each predicted by the model) by error:",
+        *[f"  {error:<34} {count:>7,}" for error, count in stats["reverts_by_error"].items()],
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "reports/fuzz.json")
+    stats = json.loads(path.read_text())
+    print(render(stats))
+    missed = verdict(stats)
+    for miss in missed:
+        print(f"NON-VACUITY FAILED: {miss}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Fixtures of the stateful fuzzer: one deployed system, funded roles, a snapshot to revert to."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+from shortfall.constants import MAX_UINT256
+from shortfall.deploy import deploy_local_system
+from shortfall.harness import FuzzChain, error_names, model_from_chain
+from shortfall.params import PoolParams
+from shortfall.population import rpc_for
+from shortfall.rpc import encode_call
+from tests.stateful.machine import PoolMachine, Stats
+
+STEPS_PER_RUN = int(os.environ.get("SHORTFALL_FUZZ_STEPS_PER_RUN", "40"))
+settings.register_profile(
+    "ci",
+    max_examples=int(os.environ.get("SHORTFALL_FUZZ_RUNS", "25")),
+    stateful_step_count=STEPS_PER_RUN,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=max(1, int(os.environ.get("SHORTFALL_FUZZ_STEPS", "10000")) // STEPS_PER_RUN),
+    stateful_step_count=STEPS_PER_RUN,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_chain(project, chain, accounts):
+    params = PoolParams()
+    gov = accounts[0]
+    system = deploy_local_system(project, gov, 6, {"WETH": (18, 2_000), "WBTC": (8, 50_000)}, params)
+    lps, borrowers, keeper = [a.address for a in accounts[1:4]], [a.address for a in accounts[4:7]], accounts[7].address
+    rpc = rpc_for(chain.provider)
+    pool, lp, reserve, asset = (
+        system.pool.address,
+        system.lp_token.address,
+        system.reserve_fund.address,
+        system.asset.address,
+    )
+    txs = []
+    mint = lambda token, to, amount: {
+        "from": gov.address,
+        "to": token,
+        "data": encode_call("mint(address,uint256)", to, amount),
+    }  # noqa: E731
+    approve = lambda owner, token, spender: {
+        "from": owner,
+        "to": token,
+        "data": encode_call("approve(address,uint256)", spender, MAX_UINT256),
+    }  # noqa: E731
+    for account in [gov.address, *lps, *borrowers, keeper]:
+        txs.append(mint(asset, account, 10**24))
+        txs += [approve(account, asset, spender) for spender in (lp, pool, reserve)]
+    for borrower in borrowers:
+        for token in system.collaterals.values():
+            txs.append(mint(token.address, borrower, 10**30))
+            txs.append(approve(borrower, token.address, pool))
+    rpc.send_transactions([t | {"gas": hex(500_000)} for t in txs])
+    fuzz = FuzzChain(rpc, system, [*lps, *borrowers, keeper, gov.address], error_names(project))
+    fuzz.borrowers = borrowers
+    PoolMachine.chain = fuzz
+    PoolMachine.base_model = model_from_chain(fuzz, params, params.reserve.floor, params.reserve.buy_discount)
+    PoolMachine.snapshot = [rpc.call("evm_snapshot")]
+    PoolMachine.roles = {"lps": lps, "borrowers": borrowers, "keeper": keeper, "gov": gov.address}
+    PoolMachine.stats = Stats(progress_every=int(os.environ.get("SHORTFALL_FUZZ_PROGRESS", "0")))
+    yield PoolMachine
+    stats = PoolMachine.stats.as_dict()
+    out = Path(os.environ.get("SHORTFALL_FUZZ_REPORT", "reports/fuzz.json"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(stats, indent=2) + "\n")
