@@ -52,16 +52,13 @@ def fuzz_chain(project, chain, accounts):
         system.asset.address,
     )
     txs = []
-    mint = lambda token, to, amount: {
-        "from": gov.address,
-        "to": token,
-        "data": encode_call("mint(address,uint256)", to, amount),
-    }  # noqa: E731
-    approve = lambda owner, token, spender: {
-        "from": owner,
-        "to": token,
-        "data": encode_call("approve(address,uint256)", spender, MAX_UINT256),
-    }  # noqa: E731
+
+    def mint(token: str, to: str, amount: int) -> dict:
+        return {"from": gov.address, "to": token, "data": encode_call("mint(address,uint256)", to, amount)}
+
+    def approve(owner: str, token: str, spender: str) -> dict:
+        return {"from": owner, "to": token, "data": encode_call("approve(address,uint256)", spender, MAX_UINT256)}
+
     for account in [gov.address, *lps, *borrowers, keeper]:
         txs.append(mint(asset, account, 10**24))
         txs += [approve(account, asset, spender) for spender in (lp, pool, reserve)]

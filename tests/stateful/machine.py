@@ -407,7 +407,7 @@ class PoolMachine(RuleBasedStateMachine):
             and ltv_before[0] * (WAD + self.model.collaterals[token].bonus) < WAD * ltv_before[1]
         ):
             self.stats.deep_liquidations += 1
-            bad = [e for e in self.model.events if e.name == "Liquidate"][0].fields["badDebt"]
+            bad = next(e for e in self.model.events if e.name == "Liquidate").fields["badDebt"]
             assert bad == 0, "INV-09: a liquidation below debt/collateral 1/(1 + bonus) created bad debt"
             hf_after = self._health(borrower)
             assert hf_after is None or ltv_before[2] is None or hf_after >= ltv_before[2], (
