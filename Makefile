@@ -56,6 +56,10 @@ fuzz: compile
 		$(BIN)/ape test tests/stateful -s -q --hypothesis-seed=$(SEED)
 	$(BIN)/python -m shortfall.fuzz_report reports/fuzz.json
 
+# Named mutations of contracts/ (shortfall/mutants.py) that the ci fuzz profile must each kill.
+mutants: compile
+	$(BIN)/python -m shortfall.mutants
+
 gas: compile
 	$(BIN)/ape run gas
 

@@ -26,7 +26,8 @@ settings.register_profile(
     derandomize=True,
     database=None,
     suppress_health_check=list(HealthCheck),
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate]
+    + ([] if os.environ.get("SHORTFALL_FUZZ_NO_SHRINK") else [Phase.shrink]),
 )
 settings.register_profile(
     "fuzz",

@@ -386,7 +386,13 @@ class PoolMachine(RuleBasedStateMachine):
         """INV-09/INV-10: healthy positions refuse; deep liquidations lower no HF and make no bad debt."""
         borrower, token = self.borrowers[b], self.tokens[t]
         debt = self.model.debt_of(borrower)
-        max_repay = {"max": MAX_UINT256, "half": max(debt // 2, 1), "tiny": 1, "exact": max(debt, 1)}[repay]
+        max_repay = {
+            "max": MAX_UINT256,
+            "half": max(debt // 2, 1),
+            "tiny": 1,
+            "exact": max(debt, 1),
+            "almost": max(debt - self.unit, 1),
+        }[repay]
         ltv_before = self._ltv(borrower, dt)
         data = encode_call(
             "liquidate(address,address,uint256,uint256,address)", borrower, token, max_repay, 0, self.keeper
@@ -477,6 +483,11 @@ class PoolMachine(RuleBasedStateMachine):
             if b in self._insolvent():
                 self.realize_bad_debt(b, 1)
 
+    @rule(b=st.integers(0, 2), ltv=st.sampled_from([0.85, 0.9, 1.02, 1.1, 2.0]))
+    def crash_and_react(self, b: int, ltv: float) -> None:
+        """The scenario the product is about: a gap down, then keepers liquidate and realize."""
+        self.crash_to(b, ltv, True)
+
     def _unhealthy(self) -> list[tuple[int, int]]:
         """(borrower index, collateral index) of positions below HF 1 at fresh prices."""
         found = []
@@ -489,7 +500,7 @@ class PoolMachine(RuleBasedStateMachine):
         return found
 
     @precondition(lambda self: bool(self._unhealthy()))
-    @rule(pick=st.integers(0, 7), repay=st.sampled_from(["max", "max", "half", "exact"]))
+    @rule(pick=st.integers(0, 7), repay=st.sampled_from(["max", "max", "half", "exact", "almost"]))
     def liquidate_unhealthy(self, pick: int, repay: str) -> None:
         """A keeper liquidates a position that is below HF 1 (the general rule also tries healthy ones)."""
         candidates = self._unhealthy()
@@ -544,7 +555,7 @@ class PoolMachine(RuleBasedStateMachine):
             dt,
         )
 
-    @rule(amount=st.sampled_from([0, 100, 5_000, 50_000, 500_000]), dt=st.integers(1, 600))
+    @rule(amount=st.sampled_from([5_000, 100, 20_000, 500_000, 0, 1_000_000]), dt=st.integers(1, 600))
     def fund_reserve(self, amount: int, dt: int) -> None:
         assets = amount * self.unit
         data = encode_call("fundReserve(uint256)", assets)
@@ -652,7 +663,9 @@ class PoolMachine(RuleBasedStateMachine):
 
         self._step("cancel_withdrawal", self.gov, self.chain.reserve, data, op, (), set())
 
-    @initialize(reserve=st.sampled_from([0, 500, 5_000, 50_000]), leverage=st.sampled_from([50, 90, 100]))
+    @initialize(
+        reserve=st.sampled_from([2_000, 20_000, 200_000, 0, 2_000_000]), leverage=st.sampled_from([50, 90, 100])
+    )
     def start(self, reserve: int, leverage: int) -> None:
         """Every run starts with LPs, a reserve of some size and three borrowers at some leverage, so
         that liquidations and losses can happen from the first step."""
