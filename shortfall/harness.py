@@ -77,8 +77,11 @@ class FuzzChain:
         tx = {"from": sender, "to": to, "data": data, "gas": hex(3_000_000)}
         simulated = self.rpc.batch_raw([("eth_call", [tx, "latest", {}, {"time": hex(now)}])])[0]
         if "error" in simulated:
-            revert_data = (simulated["error"].get("data") or "0x")[:10]
-            return Outcome(True, self.error_names.get(revert_data, revert_data))
+            data = simulated["error"].get("data") or "0x"
+            selector = data[:10]
+            if selector == "0x4e487b71":  # Panic(uint256): keep the code, it says which check failed
+                return Outcome(True, f"Panic(0x{int(data[10:], 16):x})")
+            return Outcome(True, self.error_names.get(selector, selector))
         sent = self.rpc.batch_raw([("evm_setNextBlockTimestamp", [hex(now)]), ("eth_sendTransaction", [tx])])
         if "error" in sent[1]:
             raise RuntimeError(f"eth_sendTransaction failed after a clean eth_call: {sent[1]['error']}")

@@ -117,6 +117,21 @@ class Rpc:
         return out
 
     def _send_chunks(self, txs: list[dict], chunk: int, receipts: list[dict]) -> None:
+        """Sends in waves that hold at most one transaction per sender (Anvil handles a batch's requests
+        concurrently, so two of one sender in one batch may arrive out of nonce order). Transactions of
+        one sender keep their order; those of different senders may interleave."""
+        position: dict[str, int] = {}
+        waves: list[list[dict]] = []
+        for t in txs:
+            index = position.get(t["from"], 0)
+            position[t["from"]] = index + 1
+            if index == len(waves):
+                waves.append([])
+            waves[index].append(t)
+        for wave in waves:
+            self._send_wave(wave, chunk, receipts)
+
+    def _send_wave(self, txs: list[dict], chunk: int, receipts: list[dict]) -> None:
         for start in range(0, len(txs), chunk):
             part = txs[start : start + chunk]
             hashes = self.batch([("eth_sendTransaction", [tx]) for tx in part])

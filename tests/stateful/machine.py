@@ -85,7 +85,8 @@ class PoolMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         rpc = self.chain.rpc
-        rpc.call("evm_revert", self.snapshot[0])
+        if not rpc.call("evm_revert", self.snapshot[0]):
+            raise RuntimeError("the fuzzer's base snapshot is gone (a test outside the machine reverted past it)")
         self.snapshot[0] = rpc.call("evm_snapshot")
         self.model: Model = copy.deepcopy(self.base_model)
         self.now = int(rpc.call("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
