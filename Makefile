@@ -53,7 +53,7 @@ STEPS ?= 10000
 SEED ?= 1
 fuzz: compile
 	SHORTFALL_FUZZ_PROFILE=fuzz SHORTFALL_FUZZ_STEPS=$(STEPS) SHORTFALL_FUZZ_PROGRESS=500 \
-		$(BIN)/ape test tests/stateful -s -q --hypothesis-seed=$(SEED)
+		$(BIN)/ape test tests/stateful/test_pool_machine.py -s -q --hypothesis-seed=$(SEED)
 	$(BIN)/python -m shortfall.fuzz_report reports/fuzz.json
 
 # Named mutations of contracts/ (shortfall/mutants.py) that the ci fuzz profile must each kill.
