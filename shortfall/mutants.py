@@ -84,11 +84,16 @@ def prepare(mutant: Mutant, workdir: Path) -> None:
             target = workdir / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+    if mutant is BASELINE:
+        return
     path = workdir / mutant.path
     text = path.read_text()
     if text.count(mutant.original) != 1:
         raise SystemExit(f"mutant {mutant.name}: expected exactly one occurrence of its pattern in {mutant.path}")
     path.write_text(text.replace(mutant.original, mutant.mutated))
+
+
+BASELINE = Mutant("baseline (no mutation)", "contracts/LendingPool.sol", "", "")
 
 
 def run(mutant: Mutant) -> tuple[bool, float, str]:
@@ -118,6 +123,12 @@ def run(mutant: Mutant) -> tuple[bool, float, str]:
 def main() -> int:
     wanted = set(sys.argv[1:])
     mutants = [m for m in MUTANTS if not wanted or m.name in wanted]
+    # A kill means something only if the unmutated contracts pass the same run.
+    failed, seconds, reason = run(BASELINE)
+    print(f"{'FAILED  ' if failed else 'passed  '} {BASELINE.name:<42} {seconds:6.1f} s  {reason}", flush=True)
+    if failed:
+        print("the fuzzer fails on the unmutated contracts: fix that first")
+        return 1
     survivors = []
     for mutant in mutants:
         killed, seconds, reason = run(mutant)

@@ -359,6 +359,9 @@ class PoolMachine(RuleBasedStateMachine):
         answer = self.model.feeds[source.feed].answer
         if kind == "stale":
             self._set_feed(source.feed, answer, self.now - source.heartbeat - 5, "odd_price")
+            # Something that needs that price, at once: it must be refused.
+            holder = next((b for b, x in enumerate(self.borrowers) if token in self.model.enabled.get(x, [])), 0)
+            self.borrow(holder, 10, 1)
         elif kind == "negative":
             self._set_feed(source.feed, -1, self.now + 1, "odd_price")
         elif kind == "clamped":
@@ -454,7 +457,7 @@ class PoolMachine(RuleBasedStateMachine):
             return None
 
     @rule(b=st.integers(0, 2), ltv=st.sampled_from([0.85, 0.9, 0.97, 1.02, 1.05, 1.3, 3.0, 50.0]), react=st.booleans())
-    def crash_to(self, b: int, ltv: float, react: bool) -> None:
+    def crash_to(self, b: int, ltv: float, react: bool, greedy: bool = False) -> None:
         """A collateral gaps down so that the borrower's debt/collateral value becomes `ltv`: liquidatable
         but above 1/(1 + bonus) (0.85), below it (0.97), just insolvent (1.02), deeply insolvent, or to dust."""
         borrower = self.borrowers[b]
@@ -479,22 +482,32 @@ class PoolMachine(RuleBasedStateMachine):
         answer = max(target_own, 0) * 10 ** (source.token_decimals + source.feed_decimals) // (amount * WAD)
         self._set_feed(source.feed, max(answer, 1), self.now + 1, "crash_to")
         if react:
-            # The keeper reacts in the next block: liquidate as much as allowed, then realize what is left.
+            # The keeper reacts in the next block: first (sometimes) a repay that would leave dust, which
+            # must be refused; then as much as allowed; then realize what is left.
+            if greedy:
+                self.liquidate(b, self.tokens.index(token), "almost", 1)
             self.liquidate(b, self.tokens.index(token), "max", 1)
             if b in self._insolvent():
                 self.realize_bad_debt(b, 1)
 
     @rule(
-        b=st.integers(0, 2),
-        ltv=st.sampled_from([0.85, 0.9, 1.02, 1.1, 2.0]),
+        pick=st.integers(0, 5),
+        ltv=st.sampled_from([0.85, 0.9, 1.02, 1.1, 2.0, 0.94]),
         top_up=st.sampled_from([1_000, 0, 10_000]),
+        greedy=st.booleans(),
     )
-    def crash_and_react(self, b: int, ltv: float, top_up: int) -> None:
-        """The scenario the product is about: a (small) reserve top-up, a gap down, then keepers
-        liquidate and realize."""
+    def crash_and_react(self, pick: int, ltv: float, top_up: int, greedy: bool = False) -> None:
+        """The scenario the product is about: a (small) reserve top-up, a gap down on a borrower with
+        debt (one reopens a position if none has any), then keepers liquidate and realize."""
+        indebted = [b for b, borrower in enumerate(self.borrowers) if self.model.borrow_shares.get(borrower, 0)]
+        if not indebted:
+            self.reopen(pick, 100)
+            indebted = [b for b, borrower in enumerate(self.borrowers) if self.model.borrow_shares.get(borrower, 0)]
+            if not indebted:
+                return
         if top_up:
             self.fund_reserve(top_up, 1)
-        self.crash_to(b, ltv, True)
+        self.crash_to(indebted[pick % len(indebted)], ltv, True, greedy)
 
     def _unhealthy(self) -> list[tuple[int, int]]:
         """(borrower index, collateral index) of positions below HF 1 at fresh prices."""
@@ -671,9 +684,7 @@ class PoolMachine(RuleBasedStateMachine):
 
         self._step("cancel_withdrawal", self.gov, self.chain.reserve, data, op, (), set())
 
-    @initialize(
-        reserve=st.sampled_from([2_000, 20_000, 0, 200_000]), leverage=st.sampled_from([50, 90, 100])
-    )
+    @initialize(reserve=st.sampled_from([2_000, 20_000, 0, 200_000]), leverage=st.sampled_from([50, 90, 100]))
     def start(self, reserve: int, leverage: int) -> None:
         """Every run starts with LPs, a reserve of some size and three borrowers at some leverage, so
         that liquidations and losses can happen from the first step."""

@@ -28,9 +28,9 @@ def full_repay_after_interest(state):
 
 def gap_down_then_keeper(state):
     state.start(reserve=50_000, leverage=100)
-    state.crash_and_react(b=0, ltv=1.1, top_up=0)
-    state.crash_and_react(b=1, ltv=2.0, top_up=1_000)
-    state.crash_and_react(b=2, ltv=0.9, top_up=0)
+    state.crash_and_react(pick=0, ltv=1.1, top_up=0)
+    state.crash_and_react(pick=1, ltv=2.0, top_up=1_000)
+    state.crash_and_react(pick=2, ltv=0.9, top_up=0)
 
 
 SEQUENCES = [small_borrows_round_debt_shares_up, full_repay_after_interest, gap_down_then_keeper]
