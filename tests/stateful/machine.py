@@ -484,6 +484,16 @@ class PoolMachine(RuleBasedStateMachine):
         if react:
             # The keeper reacts in the next block: first (sometimes) a repay that would leave dust, which
             # must be refused; then as much as allowed; then realize what is left.
+            if greedy and ltv > 1:
+                # Realize at once instead, with a reserve large enough to buy the collateral.
+                try:
+                    value, _, _, _ = self.model.collateral_values(borrower, self.now + 1)
+                    needed = self.model.amount_up(value, self.model.price(self.model.asset, self.now + 1))
+                except Revert:
+                    needed = 0
+                self.fund_reserve(needed // self.unit + 1_000, 1)
+                self.realize_bad_debt(b, 1)
+                return
             if greedy:
                 self.liquidate(b, self.tokens.index(token), "almost", 1)
             self.liquidate(b, self.tokens.index(token), "max", 1)
