@@ -503,7 +503,7 @@ class PoolMachine(RuleBasedStateMachine):
     @rule(
         pick=st.integers(0, 5),
         ltv=st.sampled_from([0.85, 0.9, 1.02, 1.1, 2.0, 0.94]),
-        top_up=st.sampled_from([1_000, 0, 10_000]),
+        top_up=st.sampled_from([1_000, 100_000, 0, 10_000]),
         greedy=st.booleans(),
     )
     def crash_and_react(self, pick: int, ltv: float, top_up: int, greedy: bool = False) -> None:
