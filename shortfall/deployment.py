@@ -29,6 +29,7 @@ from shortfall.params import CollateralParams, FeedConfig, PoolParams
 from shortfall.rpc import Rpc, encode_call, provider_url
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+SEED_DEPOSIT_GAS = 500_000
 LOCAL_COLLATERALS = {"WETH": (18, 2_000.0), "WBTC": (8, 60_000.0)}
 
 
@@ -216,7 +217,9 @@ def deploy_network(
                 f"deployer {deployer.address} holds {balance} of the loan asset; the seed deposit needs {seed}"
             )
         txs.append(asset.approve(lp_token, seed, sender=deployer).txn_hash)
-        receipt = lp_token.deposit(seed, DEAD_ADDRESS, sender=deployer)
+        # A fixed gas limit: the deposit accrues first, and whether that writes lastUpdate depends on
+        # whether it lands in the pool's deployment second, which a gas estimate cannot know.
+        receipt = lp_token.deposit(seed, DEAD_ADDRESS, sender=deployer, gas=SEED_DEPOSIT_GAS)
         txs.append(receipt.txn_hash)
         seed_shares = lp_token.balanceOf(DEAD_ADDRESS)
     record = DeploymentRecord(
