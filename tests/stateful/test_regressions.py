@@ -33,7 +33,22 @@ def gap_down_then_keeper(state):
     state.crash_and_react(pick=2, ltv=0.9, top_up=0)
 
 
-SEQUENCES = [small_borrows_round_debt_shares_up, full_repay_after_interest, gap_down_then_keeper]
+def dust_stale_and_reserve_purchase(state):
+    """Anchors for three of `make mutants`: a repay that would leave dust (must be refused with
+    DustLeft), a stale price read (StalePrice), and a realization the reserve pays for."""
+    state.start(reserve=50_000, leverage=100)
+    state.crash_and_react(pick=0, ltv=0.94, top_up=0, greedy=True)
+    state.odd_price(t=1, kind="stale")
+    state.pass_time(days=0)
+    state.crash_and_react(pick=1, ltv=1.1, top_up=0, greedy=True)
+
+
+SEQUENCES = [
+    small_borrows_round_debt_shares_up,
+    full_repay_after_interest,
+    gap_down_then_keeper,
+    dust_stale_and_reserve_purchase,
+]
 
 
 def test_regressions__found_sequences__still_pass(fuzz_chain):
