@@ -180,3 +180,32 @@ def test_front_run_price_update__withdraw_within_max_ltv_only(
     set_price("WETH", 1_700)  # the update lands: 7 * 1,700 * 0.8 = 9,520 < 10,000
     assert pool.healthFactor(dave) < WAD  # now liquidatable; the attacker kept only what LTV allowed
     assert pool.pendingShortfall(dave) == 0  # and the collateral left still covers the debt
+
+
+def test_quirky_loan_asset__no_return_value_and_zero_transfer_revert__full_cycle(project, gov, alice, dave, liquidator):
+    """A USDT-style loan asset (no return values; zero transfers revert) works end to end: SafeERC20
+    accepts the missing return value, and no path ever transfers zero."""
+    from shortfall.deploy import deploy_core, deploy_feed, deploy_mock_token, list_collateral
+    from shortfall.params import PoolParams
+
+    asset = project.QuirkyERC20Mock.deploy(6, sender=gov)
+    pool, lp, reserve = deploy_core(project, gov, asset, deploy_feed(project, gov, 1), PoolParams())
+    weth = deploy_mock_token(project, gov, "WETH", 18)
+    weth_feed = deploy_feed(project, gov, 2_000)
+    list_collateral(pool, weth, weth_feed, CollateralParams(), gov)
+    for account in (alice, dave, liquidator, gov):
+        asset.mint(account, 10**12, sender=account)
+    asset.approve(lp, MAX_UINT256, sender=alice)
+    lp.deposit(100_000 * 10**6, alice, sender=alice)
+    asset.approve(reserve, MAX_UINT256, sender=gov)
+    reserve.fundReserve(1_000 * 10**6, sender=gov)
+    weth.mint(dave, 10 * WAD, sender=dave)
+    weth.approve(pool, MAX_UINT256, sender=dave)
+    pool.supplyCollateral(weth, 10 * WAD, dave, sender=dave)
+    pool.borrow(14_000 * 10**6, dave, sender=dave)
+    weth_feed.setAnswer(1_000 * 10**8, sender=gov)
+    asset.approve(pool, MAX_UINT256, sender=liquidator)
+    receipt = pool.liquidate(dave, weth, MAX_UINT256, 0, liquidator, sender=liquidator)
+    assert receipt.events.filter(pool.BadDebtSocialized)[0].lpLoss > 0
+    lp.redeem(lp.maxRedeem(alice), alice, alice, sender=alice)
+    assert asset.balanceOf(pool) >= pool.cash()
