@@ -65,15 +65,8 @@ class Rpc:
 
     def batch(self, calls: list[tuple[str, list]]) -> list[Any]:
         """Sends `calls` as one batch; results in order; raises on the first error."""
-        if not calls:
-            return []
-        payload = [{"jsonrpc": "2.0", "id": next(self._ids), "method": m, "params": p} for m, p in calls]
-        response = self.session.post(self.url, json=payload, timeout=self.timeout)
-        response.raise_for_status()
-        by_id = {item["id"]: item for item in response.json()}
         results = []
-        for request, (method, _) in zip(payload, calls, strict=True):
-            item = by_id[request["id"]]
+        for item, (method, _) in zip(self.batch_raw(calls), calls, strict=True):
             if "error" in item:
                 raise RpcError(f"{method} failed: {item['error']}")
             results.append(item["result"])
