@@ -85,7 +85,7 @@ class FuzzChain:
         sent = self.rpc.batch_raw([("evm_setNextBlockTimestamp", [hex(now)]), ("eth_sendTransaction", [tx])])
         if "error" in sent[1]:
             raise RuntimeError(f"eth_sendTransaction failed after a clean eth_call: {sent[1]['error']}")
-        receipt = self.rpc._receipts([sent[1]["result"]])[0]
+        receipt = self.rpc.receipts([sent[1]["result"]])[0]
         if receipt is None or int(receipt["status"], 16) != 1:
             raise RuntimeError(f"transaction to {to} reverted on chain although eth_call succeeded at the same time")
         return Outcome(False, None, self.decode_events(receipt["logs"]), receipt["logs"])

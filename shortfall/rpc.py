@@ -128,7 +128,7 @@ class Rpc:
         for start in range(0, len(txs), chunk):
             part = txs[start : start + chunk]
             hashes = self.batch([("eth_sendTransaction", [tx]) for tx in part])
-            got = self._receipts(hashes)
+            got = self.receipts(hashes)
             for offset, receipt in enumerate(got):
                 if receipt is None or int(receipt["status"], 16) != 1:
                     tx = part[offset]
@@ -137,7 +137,7 @@ class Rpc:
                     )
             receipts.extend(got)
 
-    def _receipts(self, hashes: list[str], attempts: int = 200) -> list[dict | None]:
+    def receipts(self, hashes: list[str], attempts: int = 200) -> list[dict | None]:
         """Receipts of `hashes`; Anvil may still be mining part of a batch, so missing ones are polled."""
         got: list[dict | None] = [None] * len(hashes)
         for _ in range(attempts):
