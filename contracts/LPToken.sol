@@ -6,7 +6,6 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
@@ -14,6 +13,7 @@ import {ILPToken} from "./interfaces/ILPToken.sol";
 import {ILendingPool} from "./interfaces/ILendingPool.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {SharesMathLib} from "./libraries/SharesMathLib.sol";
+import {TransferLib} from "./libraries/TransferLib.sol";
 
 /// @title LPToken
 /// @notice Shares of a Shortfall LendingPool: ERC-20 with the full ERC-4626 interface. The assets live in
@@ -162,7 +162,7 @@ contract LPToken is ILPToken, ERC4626, ReentrancyGuardTransient {
 
     /// @dev The assets go straight to the pool, which records them as cash.
     function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override {
-        SafeERC20.safeTransferFrom(IERC20(asset()), caller, pool, assets);
+        TransferLib.pullExact(IERC20(asset()), caller, pool, assets);
         ILendingPool(pool).creditCash(assets);
         _mint(receiver, shares);
         emit Deposit(caller, receiver, assets, shares);

@@ -24,6 +24,7 @@ import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {MathLib} from "./libraries/MathLib.sol";
 import {SharesMathLib} from "./libraries/SharesMathLib.sol";
 import {LossMathLib} from "./libraries/LossMathLib.sol";
+import {TransferLib} from "./libraries/TransferLib.sol";
 
 /// @title LendingPool
 /// @notice Borrowing against listed collaterals, liquidation, and the bad-debt waterfall: a loss is
@@ -205,7 +206,7 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
         collateralOf[onBehalf][token] = balance + amount;
         collateral.totalSupplied = uint128(supplied);
 
-        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        TransferLib.pullExact(IERC20(token), msg.sender, address(this), amount);
         emit SupplyCollateral(msg.sender, onBehalf, token, amount);
     }
 
@@ -287,7 +288,7 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
         totalBorrowAssets = uint128(borrows - repaid);
         cash = (cash + repaid).toUint128();
 
-        asset.safeTransferFrom(msg.sender, address(this), repaid);
+        TransferLib.pullExact(asset, msg.sender, address(this), repaid);
         emit Repay(msg.sender, onBehalf, repaid, shares);
     }
 
@@ -331,7 +332,7 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
         badDebt = _applyLiquidation(s, position, borrower, collateral, repaid, seized);
 
         // Interactions.
-        asset.safeTransferFrom(msg.sender, address(this), repaid);
+        TransferLib.pullExact(asset, msg.sender, address(this), repaid);
         if (seized > 0) IERC20(collateral).safeTransfer(receiver, seized);
         emit Liquidate(borrower, msg.sender, collateral, repaid, seized, badDebt);
     }

@@ -12,6 +12,7 @@ import {ILendingPool} from "./interfaces/ILendingPool.sol";
 import {ILPToken} from "./interfaces/ILPToken.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {MathLib} from "./libraries/MathLib.sol";
+import {TransferLib} from "./libraries/TransferLib.sol";
 
 /// @title ReserveFund
 /// @notice Holds the reserve as LP shares: the first loss of every socialization. Governance can take out
@@ -81,7 +82,7 @@ contract ReserveFund is IReserveFund, Ownable2Step, ReentrancyGuardTransient {
     /// @inheritdoc IReserveFund
     function fundReserve(uint256 assets) external nonReentrant returns (uint256 shares) {
         if (assets == 0) revert ZeroAmount();
-        ASSET.safeTransferFrom(msg.sender, address(this), assets);
+        TransferLib.pullExact(ASSET, msg.sender, address(this), assets);
         shares = _depositToReserve(assets);
         emit ReserveFunded(msg.sender, assets, shares);
     }
@@ -108,7 +109,7 @@ contract ReserveFund is IReserveFund, Ownable2Step, ReentrancyGuardTransient {
         if (payment == 0) revert ZeroAmount();
         if (payment > maxPayment) revert PaymentExceedsMax(payment, maxPayment);
 
-        ASSET.safeTransferFrom(msg.sender, address(this), payment);
+        TransferLib.pullExact(ASSET, msg.sender, address(this), payment);
         uint256 shares = _depositToReserve(payment);
         IERC20(token).safeTransfer(receiver, amount);
         emit CollateralBought(msg.sender, token, receiver, amount, payment, shares);

@@ -1,5 +1,7 @@
 """`make lint`'s Slither gate: run Slither through forge, and fail on any high or medium finding that has
-no line in audit/slither-triage.md (detector, file:line, reason). No detector is excluded globally; only
+no line in audit/slither-triage.md (detector, file:symbol, reason). Findings are keyed by the function
+(or contract, or function.variable) Slither points at, not by line, so edits elsewhere in a file do not
+invalidate the triage. No detector is excluded globally; only
 node_modules (OpenZeppelin) is filtered out.
 
 Run: python -m shortfall.lint
@@ -45,14 +47,22 @@ def run_slither(root: Path = Path(".")) -> list[Finding]:
     for result in report["results"].get("detectors", []):
         element = result["elements"][0] if result.get("elements") else {}
         mapping = element.get("source_mapping", {})
-        lines = mapping.get("lines") or [0]
-        location = f"{mapping.get('filename_relative', '?')}:{lines[0]}"
+        location = f"{mapping.get('filename_relative', '?')}:{symbol(element)}"
         findings.append(Finding(result["impact"], result["check"], location, result["description"].split("\n")[0]))
     return findings
 
 
+def symbol(element: dict) -> str:
+    """The name a finding is keyed by: `function`, `Contract`, or `function.variable` for a local."""
+    name = element.get("name", "?")
+    parent = element.get("type_specific_fields", {}).get("parent", {})
+    if element.get("type") == "variable" and parent.get("type") == "function":
+        return f"{parent.get('name')}.{name}"
+    return name
+
+
 def read_triage(path: Path = TRIAGE) -> dict[tuple[str, str], str]:
-    """(detector, file:line) -> reason, from the Markdown table in `path`."""
+    """(detector, file:symbol) -> reason, from the Markdown table in `path`."""
     triaged = {}
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
