@@ -12,6 +12,7 @@ Rounding helpers carry their direction in their names, as MathLib and SharesMath
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,6 +166,22 @@ class Model:
         new.events = []
         result = operation(new, *args)
         return new, result
+
+    def fork(self) -> Model:
+        """A copy for trying one operation: every container an operation mutates is copied (much cheaper
+        than `apply`'s deep copy when there are hundreds of positions). Used by the replay engine."""
+        new = copy.copy(self)
+        new.rates, new.risk = dict(self.rates), dict(self.risk)
+        new.feeds = {k: Feed(f.answer, f.updated_at) for k, f in self.feeds.items()}
+        new.collaterals = {k: dataclasses.replace(c) for k, c in self.collaterals.items()}
+        new.borrow_shares = dict(self.borrow_shares)
+        new.enabled = {k: list(v) for k, v in self.enabled.items()}
+        new.collateral_of = dict(self.collateral_of)
+        new.balances = dict(self.balances)
+        new.allowances = dict(self.allowances)
+        new.reserve_collateral = dict(self.reserve_collateral)
+        new.events = []
+        return new
 
     def emit(self, name: str, **fields: int) -> None:
         self.events.append(Event(name, fields))

@@ -1,0 +1,81 @@
+"""What `ape run replay` does, outside the thin click script: load, run, measure, write, print."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from shortfall.replay.driver import ReplayResult, run_replay
+from shortfall.replay.engines import ChainEngine, ModelEngine
+from shortfall.replay.market import timeline
+from shortfall.replay.summary import comparable, write_run
+from shortfall.rpc import provider_url
+from shortfall.scenario import Scenario, ScenarioError, load_scenario
+
+
+def load_or_exit(path: Path, overrides: dict[str, float] | None = None) -> Scenario:
+    try:
+        return load_scenario(path, overrides)
+    except ScenarioError as err:
+        raise click.ClickException(str(err)) from None
+
+
+def run_chain(scenario: Scenario, project: Any, deployer: Any, provider: Any, progress: bool) -> ChainEngine:
+    engine = ChainEngine(scenario, project, deployer, provider_url(provider))
+    engine.deploy(timeline(scenario)[0].answer)
+    engine.result = run_replay(scenario, engine, progress=progress)
+    return engine
+
+
+def replay_command(
+    path: Path,
+    out: Path | None,
+    engine_name: str,
+    project: Any,
+    deployer: Any,
+    provider: Any,
+    baseline: bool,
+    charts: bool,
+) -> dict[str, Any]:
+    """Runs one scenario; with the chain engine, also runs the model engine and the resend baseline and
+    fails unless the two engines' summaries are equal."""
+    from shortfall.replay.report import render_summary, write_report
+
+    scenario = load_or_exit(path)
+    out = out or Path("runs") / f"{scenario.name}-{engine_name}"
+    measures: dict[str, Any] = {}
+    model_result = _timed_model(scenario)
+    if engine_name == "chain":
+        try:
+            chain = run_chain(scenario, project, deployer, provider, progress=True)
+        except ScenarioError as err:
+            raise click.ClickException(str(err)) from None
+        result: ReplayResult = chain.result
+        if baseline:
+            measures["resend"] = chain.resend_baseline()
+            measures["efficiency"] = measures["resend"]["resend_s"] / result.wall_s
+        measures["model_wall_s"] = model_result.wall_s
+        measures["model_speedup"] = result.wall_s / model_result.wall_s
+    else:
+        result = model_result
+    summary = write_run(result, out)
+    if engine_name == "chain":
+        model_dir = out / "model-engine"
+        model_summary = write_run(model_result, model_dir)
+        measures["engines_agree"] = comparable(model_summary) == comparable(summary)
+    summary["run"]["measures"] = measures
+    write_report(result, summary, out, charts=charts)
+    click.echo(render_summary(summary, out))
+    if measures.get("engines_agree") is False:
+        raise click.ClickException(f"the chain and model engines disagree: compare {out}/summary.json and {model_dir}")
+    return summary
+
+
+def _timed_model(scenario: Scenario) -> ReplayResult:
+    started = time.perf_counter()
+    result = run_replay(scenario, ModelEngine(scenario))
+    result.wall_s = time.perf_counter() - started
+    return result

@@ -1,0 +1,311 @@
+"""The walk: one driver for both engines, so that they differ only in where the state lives.
+
+Step 0 (setup, two blocks): every feed publishes; a setup account mints and deposits each LP's assets
+for the LP, funds the reserve, and supplies each borrower's collateral on the borrower's behalf; the
+keeper gets loan asset and approves the pool; then each borrower borrows (one block, in population
+order). Then, for each step k ≥ 1 at t = k × step:
+
+1. one block at t: the feeds the oracle model publishes (`setAnswer`), then `accrueInterest()`;
+2. one read of the whole state (the chain engine's lens call);
+3. keepers: unless in the outage window, every position with HF < 1 for at least the reaction delay
+   is tried, largest debt first, on a fork of the state: liquidated (`maxRepay` = all the close factor
+   allows) if the seized collateral, sold at the market price less slippage, beats the repayment at
+   the market price plus gas (gas × gas price × the native token's price) by `min_profit`; otherwise, if
+   its collateral is worth less than its debt at the feed's prices and the fork says it would succeed,
+   its bad debt is realized. At most `liquidations_per_block` per block, in blocks `block_time` apart
+   inside the step; the rest wait for the next step.
+
+Each step's row holds the state read in (2) and the sums of what the keepers' blocks did in (3).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from shortfall.constants import MAX_UINT256, WAD
+from shortfall.model import Model, Revert, to_assets_down, w_div_down
+from shortfall.replay.engines import KEEPER, ORACLE, RESERVE, SETUP, Op, OpResult
+from shortfall.replay.market import Tick, timeline
+from shortfall.replay.population import Population, generate
+from shortfall.scenario import FEED_DECIMALS, Scenario
+
+HF_BUCKETS = ((0.0, 1.0), (1.0, 1.1), (1.1, 1.25), (1.25, 1.5), (1.5, 2.0), (2.0, math.inf))
+HF_COLUMNS = tuple(f"hf_{lo:g}_{hi:g}".replace("inf", "up") for lo, hi in HF_BUCKETS)
+EXACT_BELOW = 1.05  # positions whose float HF estimate is below this are valued exactly
+ACTION_FIELDS = ("repaid", "seized", "badDebt", "loss", "coveredByReserve", "lpLoss", "collateralValueAssets")
+
+
+@dataclass
+class ReplayResult:
+    scenario: Scenario
+    engine: str
+    population: Population
+    rows: list[dict[str, Any]]
+    lp_shares: dict[str, int]
+    wall_s: float
+    transactions: int
+    blocks: int
+    timing: dict[str, float] = field(default_factory=dict)
+    borrows_refused: int = 0
+
+
+def setup_ops(scenario: Scenario, population: Population, answers: dict[str, int]) -> tuple[list[Op], list[Op]]:
+    """The two setup blocks: feeds, deposits, reserve, collateral and the keeper's float; then borrows."""
+    loan = scenario.loan.symbol
+    first = [Op("set_price", ORACLE, (symbol, answers[symbol])) for symbol in scenario.assets]
+    total = sum(lp.assets for lp in population.lps) + population.reserve
+    first += [
+        Op("mint", SETUP, (loan, SETUP, total)),
+        Op("approve", SETUP, (loan, "lp_token", MAX_UINT256)),
+        Op("approve", SETUP, (loan, "reserve", MAX_UINT256)),
+    ]
+    first += [Op("deposit", SETUP, (lp.assets, lp.name)) for lp in population.lps]
+    if population.reserve:
+        first.append(Op("fund_reserve", SETUP, (population.reserve,)))
+    for symbol in scenario.collaterals:
+        amount = sum(b.amount for b in population.borrowers if b.collateral == symbol)
+        if amount:
+            first += [Op("mint", SETUP, (symbol, SETUP, amount)), Op("approve", SETUP, (symbol, "pool", MAX_UINT256))]
+    first += [Op("supply", SETUP, (b.collateral, b.amount, b.name)) for b in population.borrowers]
+    float_assets = 10 ** (scenario.loan.decimals + 15)
+    first += [Op("mint", KEEPER, (loan, KEEPER, float_assets)), Op("approve", KEEPER, (loan, "pool", MAX_UINT256))]
+    second = [Op("borrow", b.name, (b.borrow,)) for b in population.borrowers]
+    return first, second
+
+
+def run_replay(scenario: Scenario, engine: Any, progress: bool = False) -> ReplayResult:
+    """Walks `scenario` on `engine` (a ModelEngine, or a ChainEngine already deployed)."""
+    ticks = timeline(scenario)
+    population = generate(scenario, ticks[0].answer)
+    engine.prepare(population)
+    walker = _Walker(scenario, engine, population)
+    started = time.perf_counter()
+    first, second = setup_ops(scenario, population, ticks[0].answer)
+    failed = [op for op, r in zip(first, engine.block(0, first), strict=True) if not r.ok]
+    if failed:
+        raise RuntimeError(f"setup failed on {engine.name}: {failed[:3]}")
+    borrowed = engine.block(1, second)
+    walker.blocks += 2
+    walker.transactions += len(first) + len(second)
+    rows = [walker.record(ticks[0], engine.read(1), [], engine.t0 + 1, keepers_on=False)]
+    for tick in _progress(ticks[1:], progress, f"{scenario.name} on {engine.name}"):
+        rows.append(walker.step(tick))
+    wall = time.perf_counter() - started
+    final = engine.read(ticks[-1].t)
+    lp_shares = {lp.name: final.balances.get(lp.name, 0) for lp in population.lps}
+    timing = engine.finish()
+    refused = sum(not r.ok for r in borrowed)
+    return ReplayResult(
+        scenario, engine.name, population, rows, lp_shares, wall, walker.transactions, walker.blocks, timing, refused
+    )
+
+
+def _progress(ticks: list[Tick], show: bool, label: str) -> Iterator[Tick]:
+    if not show:
+        yield from ticks
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(ticks, desc=label, unit="step", leave=False)
+
+
+class _Walker:
+    def __init__(self, scenario: Scenario, engine: Any, population: Population) -> None:
+        self.scenario, self.engine, self.population = scenario, engine, population
+        self.names = [b.name for b in population.borrowers]
+        self.since: dict[str, int] = {}  # borrower -> time first seen with HF < 1
+        self.totals = dict.fromkeys(ACTION_FIELDS, 0)
+        self.counts = {"liquidations": 0, "realizations": 0}
+        self.transactions = 0
+        self.blocks = 0
+        keepers = scenario.keepers
+        self.per_block = keepers.liquidations_per_block
+        self.keeper_blocks = max(1, (scenario.step - 1) // scenario.block_time)
+
+    # ------------------------------------------------------------ one step
+
+    def step(self, tick: Tick) -> dict[str, Any]:
+        ops = [Op("set_price", ORACLE, (s, tick.answer[s])) for s in self.scenario.assets if tick.updated[s]]
+        ops.append(Op("accrue", ORACLE))
+        self.engine.block(tick.t, ops)
+        self.blocks += 1
+        self.transactions += len(ops)
+        model = self.engine.read(tick.t)
+        now = self.engine.t0 + tick.t
+        keepers = self.scenario.keepers
+        keepers_on = keepers.outage is None or not keepers.outage.contains(tick.t)
+        view = self.positions(model, now)
+        actions = self.plan(model, tick, now, view) if keepers_on else []
+        results: list[tuple[Op, OpResult]] = []
+        for j in range(0, len(actions), self.per_block):
+            block_ops = actions[j : j + self.per_block]
+            at = tick.t + (j // self.per_block + 1) * self.scenario.block_time
+            results += list(zip(block_ops, self.engine.block(at, block_ops), strict=True))
+            self.blocks += 1
+            self.transactions += len(block_ops)
+        return self.record(tick, model, results, now, keepers_on, view)
+
+    def positions(self, model: Model, now: int) -> dict[str, Any]:
+        """Every position with debt: a float HF for all, exact values for those near or below 1."""
+        scenario = self.scenario
+        names = self.names
+        shares = np.array([model.borrow_shares.get(b, 0) for b in names], dtype=float)
+        tba, tbs = model.total_borrow_assets, model.total_borrow_shares
+        debt = shares * ((tba + 1) / (tbs + 10**6))
+        loan_price = model.feeds[f"feed:{scenario.loan.symbol}"].answer / 10**FEED_DECIMALS
+        loan_unit = 10**scenario.loan.decimals
+        debt_value = debt / loan_unit * loan_price
+        weighted = np.zeros(len(names))
+        for symbol, asset in scenario.collaterals.items():
+            amounts = np.array([model.collateral_of.get((b, symbol), 0) for b in names], dtype=float)
+            price = model.feeds[f"feed:{symbol}"].answer / 10**FEED_DECIMALS
+            weighted += amounts / 10**asset.decimals * price * (asset.liquidation_threshold / WAD)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            hf = np.where(debt_value > 0, weighted / np.where(debt_value > 0, debt_value, 1), np.inf)
+        exact: dict[str, tuple[int, int, int] | None] = {}  # name -> (hf wad, collateral value, debt value)
+        loan = scenario.loan.symbol
+        for index in np.nonzero(hf < EXACT_BELOW)[0]:
+            name = names[index]
+            try:
+                debt_assets = model.debt_of(name)
+                dv = model.value_up(debt_assets, model.price(loan, now))
+                cv, lv, _, _ = model.collateral_values(name, now)
+            except Revert:
+                exact[name] = None  # a refused price: nobody can act on this position now
+                continue
+            exact[name] = (w_div_down(lv, dv), cv, dv)
+        return {"hf": hf, "debt": debt, "exact": exact}
+
+    def plan(self, model: Model, tick: Tick, now: int, view: dict[str, Any]) -> list[Op]:
+        scenario = self.scenario
+        keepers = scenario.keepers
+        loan = scenario.loan
+        liquidatable = {n: v for n, v in view["exact"].items() if v is not None and v[0] < WAD}
+        for name in list(self.since):
+            if name not in liquidatable:
+                del self.since[name]
+        for name in liquidatable:
+            self.since.setdefault(name, tick.t)
+        ready = [n for n in liquidatable if tick.t - self.since[n] >= keepers.reaction_delay]
+        ready.sort(key=lambda n: (-liquidatable[n][2], n))
+        slots = self.keeper_blocks * self.per_block
+        gas_cost = keepers.gas_per_liquidation * tick.gas_gwei * 1e-9 * tick.native_price
+        at = now + scenario.block_time
+        actions = []
+        for name in ready:
+            if len(actions) == slots:
+                break
+            _, collateral_value, debt_value = liquidatable[name]
+            symbol = model.enabled[name][0]
+            try:
+                repaid, seized, _ = model.fork().liquidate(KEEPER, name, symbol, MAX_UINT256, 0, KEEPER, at)
+                decimals = scenario.collaterals[symbol].decimals
+                proceeds = seized / 10**decimals * tick.market[symbol] * (1 - keepers.slippage / WAD)
+                cost = repaid / 10**loan.decimals * tick.market[loan.symbol] + gas_cost
+                if proceeds - cost >= keepers.min_profit:
+                    actions.append(Op("liquidate", KEEPER, (name, symbol)))
+                    continue
+            except Revert:
+                pass
+            if collateral_value < debt_value:
+                try:
+                    model.fork().realize_bad_debt(KEEPER, name, at)
+                    actions.append(Op("realize", KEEPER, (name,)))
+                except Revert:
+                    pass
+        return actions
+
+    # ------------------------------------------------------------ one row
+
+    def record(
+        self,
+        tick: Tick,
+        model: Model,
+        results: list[tuple[Op, OpResult]],
+        now: int,
+        keepers_on: bool,
+        view: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        scenario = self.scenario
+        loan = scenario.loan
+        view = view or self.positions(model, now)
+        row: dict[str, Any] = {"step": tick.step, "hours": round(tick.t / 3600, 6)}
+        for symbol in scenario.assets:
+            row[f"{symbol}_market"] = round(tick.market[symbol], 10)
+            row[f"{symbol}_src"] = tick.src[symbol]
+            row[f"{symbol}_oracle"] = tick.answer[symbol]
+            row[f"{symbol}_published"] = int(tick.updated[symbol])
+        row["keepers_on"] = int(keepers_on)
+        total_assets = model.cash + model.total_borrow_assets
+        reserve_shares = model.balances.get(RESERVE, 0)
+        row["cash"] = model.cash
+        row["total_debt"] = model.total_borrow_assets
+        row["total_assets"] = total_assets
+        row["total_shares"] = model.total_supply
+        row["share_price"] = model.share_price(10 ** (loan.decimals + 6))
+        row["reserve_shares"] = reserve_shares
+        row["reserve_assets"] = to_assets_down(reserve_shares, total_assets, model.total_supply)
+        collateral_oracle = 0
+        collateral_market = 0.0
+        for symbol, asset in scenario.collaterals.items():
+            supplied = model.collaterals[symbol].total_supplied
+            collateral_oracle += supplied * tick.answer[symbol] * WAD // 10 ** (asset.decimals + FEED_DECIMALS)
+            collateral_market += supplied / 10**asset.decimals * tick.market[symbol]
+        row["collateral_value_oracle"] = collateral_oracle
+        row["collateral_value_market"] = round(collateral_market, 2)
+        row["debt_value_market"] = round(model.total_borrow_assets / 10**loan.decimals * tick.market[loan.symbol], 2)
+        hf, exact = view["hf"], view["exact"]
+        with_debt = view["debt"] > 0
+        row["positions"] = int(with_debt.sum())
+        row["liquidatable"] = sum(1 for v in exact.values() if v is not None and v[0] < WAD)
+        row["insolvent"] = sum(1 for v in exact.values() if v is not None and v[1] < v[2])
+        row["unpriced"] = sum(1 for v in exact.values() if v is None)
+        counts = self._buckets(hf, with_debt, exact)
+        row.update(dict(zip(HF_COLUMNS, counts, strict=True)))
+        row["shortfall_market"] = round(self._market_shortfall(model, tick, view), 2)
+        step_totals = dict.fromkeys(ACTION_FIELDS, 0)
+        liquidations = realizations = failed = 0
+        for op, result in results:
+            if not result.ok:
+                failed += 1
+                continue
+            liquidations += op.kind == "liquidate"
+            realizations += op.kind == "realize"
+            for key in ACTION_FIELDS:
+                step_totals[key] += result.fields.get(key, 0)
+        row["liquidations"], row["realizations"], row["failed_actions"] = liquidations, realizations, failed
+        row.update(step_totals)
+        self.counts["liquidations"] += liquidations
+        self.counts["realizations"] += realizations
+        for key in ACTION_FIELDS:
+            self.totals[key] += step_totals[key]
+        row["bad_debt_total"] = self.totals["loss"]
+        row["covered_by_reserve_total"] = self.totals["coveredByReserve"]
+        row["lp_loss_total"] = self.totals["lpLoss"]
+        row["reserve_paid_total"] = self.totals["collateralValueAssets"]
+        return row
+
+    def _buckets(self, hf: np.ndarray, with_debt: np.ndarray, exact: dict[str, Any]) -> list[int]:
+        values = hf.copy()
+        for index, name in enumerate(self.names):
+            known = exact.get(name)
+            if known is not None:
+                values[index] = known[0] / WAD
+        values = values[with_debt]
+        return [int(((values >= lo) & (values < hi)).sum()) for lo, hi in HF_BUCKETS]
+
+    def _market_shortfall(self, model: Model, tick: Tick, view: dict[str, Any]) -> float:
+        scenario = self.scenario
+        loan = scenario.loan
+        debt_value = view["debt"] / 10**loan.decimals * tick.market[loan.symbol]
+        collateral = np.zeros(len(self.names))
+        for symbol, asset in scenario.collaterals.items():
+            amounts = np.array([model.collateral_of.get((b, symbol), 0) for b in self.names], dtype=float)
+            collateral += amounts / 10**asset.decimals * tick.market[symbol]
+        return float(np.maximum(debt_value - collateral, 0).sum())
