@@ -175,7 +175,7 @@ class Model:
         new.feeds = {k: Feed(f.answer, f.updated_at) for k, f in self.feeds.items()}
         new.collaterals = {k: dataclasses.replace(c) for k, c in self.collaterals.items()}
         new.borrow_shares = dict(self.borrow_shares)
-        new.enabled = {k: list(v) for k, v in self.enabled.items()}
+        new.enabled = dict(self.enabled)  # the lists are never changed in place
         new.collateral_of = dict(self.collateral_of)
         new.balances = dict(self.balances)
         new.allowances = dict(self.allowances)
@@ -389,18 +389,19 @@ class Model:
             raise Revert("SupplyCapExceeded", token, collateral.supply_cap)
         balance = self.collateral_of.get((on_behalf, token), 0)
         if balance == 0:
-            tokens = self.enabled.setdefault(on_behalf, [])
+            tokens = self.enabled.get(on_behalf, [])
             if len(tokens) == MAX_COLLATERALS:
                 raise Revert("TooManyCollaterals", on_behalf)
-            tokens.append(token)
+            self.enabled[on_behalf] = [*tokens, token]  # a new list: forks share the old one
         self.collateral_of[(on_behalf, token)] = balance + amount
         collateral.total_supplied += amount
 
     def _disable(self, borrower: str, token: str) -> None:
-        tokens = self.enabled[borrower]
+        tokens = list(self.enabled[borrower])  # a new list: forks share the old one
         index = tokens.index(token)
         tokens[index] = tokens[-1]
         tokens.pop()
+        self.enabled[borrower] = tokens
 
     def withdraw_collateral(self, caller: str, token: str, amount: int, receiver: str, now: int) -> int:
         """Never paused; with debt the position must stay within max LTV at fresh prices."""

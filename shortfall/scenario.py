@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +50,12 @@ class PricePath:
     points: tuple[PricePoint, ...]
     interpolation: str  # "step" or "linear"
     origin: str  # the CSV file, "inline" or "constant"
+    offset_hours: float = 0.0  # the scenario's t = 0 is this point of the path
 
     def at(self, hours: float) -> tuple[float, str]:
         """The price at `hours` and its source code: a point's own code when `hours` is a point, else "I"
         (interpolated by the replay; before the first point or after the last, the end value, also "I")."""
+        hours += self.offset_hours
         points = self.points
         if len(points) == 1:
             return points[0].price, points[0].src
@@ -369,14 +371,16 @@ def _price_path(parent: _Section, key: str, base: Path) -> PricePath:
         if value <= 0:
             raise parent.fail(key, f"must be positive, got {value}")
         return PricePath((PricePoint(0.0, float(value), "S", "constant", parent.doc.line(where)),), "step", "constant")
-    section = parent.section(key, {"csv", "points", "interpolation"})
+    section = parent.section(key, {"csv", "points", "interpolation", "offset"})
     interpolation = section.text("interpolation", "linear")
+    offset = section.duration("offset", "0 s", positive=False) / 3600
     if interpolation not in ("step", "linear"):
         raise section.fail("interpolation", f"expected 'step' or 'linear', got {interpolation!r}")
     if section.has("csv") == section.has("points"):
         raise parent.fail(key, "give exactly one of 'csv' (a file) or 'points' (inline [hours, price] pairs)")
     if section.has("csv"):
-        return _read_csv_path(parent.doc, (*where, "csv"), base / section.text("csv"), interpolation)
+        path = _read_csv_path(parent.doc, (*where, "csv"), base / section.text("csv"), interpolation)
+        return PricePath(path.points, interpolation, path.origin, offset)
     raw = section.raw("points")
     if not isinstance(raw, list) or not raw:
         raise section.fail("points", "expected a list of [hours, price] pairs")
@@ -392,7 +396,7 @@ def _price_path(parent: _Section, key: str, base: Path) -> PricePath:
         if points and hours <= points[-1].hours:
             raise parent.doc.fail(item_where, f"hours not sorted: {hours} after {points[-1].hours}")
         points.append(PricePoint(hours, price, "S", "inline", parent.doc.line(item_where)))
-    return PricePath(tuple(points), interpolation, "inline")
+    return PricePath(tuple(points), interpolation, "inline", offset)
 
 
 # ---------------------------------------------------------------- the scenario
@@ -416,13 +420,11 @@ def load_scenario(path: str | Path, overrides: dict[str, float] | None = None) -
     if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
         raise top.fail("sources", "expected a non-empty list of sources (text)")
 
-    loan_section = top.section("loan_asset", {"symbol", "decimals", "price", "min_price", "max_price"})
+    loan_section = top.section("loan_asset", {"symbol", "decimals", "price"})
     loan = Asset(
         symbol=loan_section.text("symbol"),
         decimals=_decimals(loan_section),
         price=_price_path(loan_section, "price", base),
-        min_price=loan_section.number("min_price", 0.0),
-        max_price=loan_section.number("max_price", 1e12, strict=True),
     )
     collaterals = _collaterals(top, base, loan.symbol)
     duration, step = top.duration("duration"), top.duration("step")
@@ -478,7 +480,7 @@ def _collaterals(top: _Section, base: Path, loan_symbol: str) -> dict[str, Asset
         if ltv > lt:
             raise c.fail("max_ltv", "must not exceed the liquidation threshold")
         if lt * (WAD + bonus) >= WAD * WAD:
-            raise c.fail("liquidation_bonus", "LT × (1 + bonus) must stay below 100% (README: Liquidation)")
+            raise c.fail("liquidation_bonus", "LT x (1 + bonus) must stay below 100% (README: Liquidation)")
         cap = c.raw("supply_cap", None)
         if cap is not None:
             cap = c.number("supply_cap", strict=True)
@@ -552,7 +554,9 @@ def _population(top: _Section, collaterals: dict[str, Asset]) -> PopulationSpec:
         raise hf.fail("max", f"must be at least min ({hf_max} < {hf_min})")
     whales = []
     for i, raw in enumerate(p.raw("whales", []) or []):
-        w = _Section(p.doc, (*p.where, "whales", str(i)), raw, {"name", "role", "collateral", "amount", "health_factor"})
+        w = _Section(
+            p.doc, (*p.where, "whales", str(i)), raw, {"name", "role", "collateral", "amount", "health_factor"}
+        )
         role = w.text("role")
         if role not in ("borrower", "lp"):
             raise w.fail("role", f"expected 'borrower' or 'lp', got {role!r}")
@@ -673,7 +677,7 @@ def apply_overrides(scenario: Scenario, overrides: dict[str, float]) -> Scenario
                 if asset.max_ltv > asset.liquidation_threshold:
                     raise ScenarioError(f"--param {name}={value}: {symbol}'s max LTV would exceed its LT")
                 if asset.liquidation_threshold * (WAD + asset.liquidation_bonus) >= WAD * WAD:
-                    raise ScenarioError(f"--param {name}={value}: {symbol}'s LT × (1 + bonus) would reach 100%")
+                    raise ScenarioError(f"--param {name}={value}: {symbol}'s LT x (1 + bonus) would reach 100%")
             scenario = replace(scenario, collaterals=collaterals)
         elif name in ("close_factor", "reserve_factor"):
             scenario = replace(scenario, pool=replace(scenario.pool, **{name: wad}))
@@ -686,10 +690,3 @@ def apply_overrides(scenario: Scenario, overrides: dict[str, float]) -> Scenario
         else:
             scenario = replace(scenario, oracle=replace(scenario.oracle, deviation=wad))
     return scenario
-
-
-def parse_decimal(text: str, where: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ScenarioError(f"{where}: not a number: {text!r}") from None

@@ -11,7 +11,7 @@ import click
 from shortfall.replay.driver import ReplayResult, run_replay
 from shortfall.replay.engines import ChainEngine, ModelEngine
 from shortfall.replay.market import timeline
-from shortfall.replay.summary import comparable, write_run
+from shortfall.replay.summary import comparable, summary_of, write_run
 from shortfall.rpc import provider_url
 from shortfall.scenario import Scenario, ScenarioError, load_scenario
 
@@ -79,3 +79,46 @@ def _timed_model(scenario: Scenario) -> ReplayResult:
     result = run_replay(scenario, ModelEngine(scenario))
     result.wall_s = time.perf_counter() - started
     return result
+
+
+def sweep_command(
+    path: Path,
+    params: list[str],
+    out: Path | None,
+    scheduler: str | None,
+    workers: int | None,
+    verify: int,
+    project: Any,
+    deployer: Any,
+    provider: Any,
+) -> dict[int, bool]:
+    """Runs the grid on Dask, re-runs `verify` cells on chain, writes the sweep folder; fails if a
+    verified cell's chain summary differs from its model summary."""
+    from shortfall.replay.sweep import make_grid, run_grid, validate_grid, verify_sample, write_sweep
+    from shortfall.scenario import apply_overrides
+
+    scenario = load_or_exit(path)
+    try:
+        grid = make_grid(params)
+        validate_grid(scenario, grid)
+    except ScenarioError as err:
+        raise click.ClickException(str(err)) from None
+    out = out or Path("runs") / f"sweep-{scenario.name}"
+    where = scheduler or f"a local Dask cluster ({workers or 'one worker per CPU'})"
+    click.echo(f"{len(grid.cells)} cells of {scenario.name} on {where}")
+    started = time.perf_counter()
+    summaries = run_grid(scenario, grid, scheduler, workers, progress=True)
+    click.echo(f"grid done in {time.perf_counter() - started:.1f} s")
+    checks: dict[int, bool] = {}
+    for index in verify_sample(grid, verify):
+        cell = grid.cells[index]
+        variant = apply_overrides(scenario, cell)
+        chain = run_chain(variant, project, deployer, provider, progress=False)
+        checks[index] = comparable(summary_of(chain.result)) == summaries[index]
+        click.echo(f"cell {index} {cell}: chain {'equals' if checks[index] else 'DIFFERS FROM'} model")
+    table = write_sweep(scenario, grid, summaries, out, checks)
+    click.echo(table.read_text())
+    click.echo(f"Written: {out}/sweep.csv, sweep.json, sweep.md, heatmap_lp_haircut.png, heatmap_reserve_burned.png")
+    if not all(checks.values()):
+        raise click.ClickException("a cell re-run on chain differs from the model engine")
+    return checks

@@ -3,14 +3,14 @@
 Step 0 (setup, two blocks): every feed publishes; a setup account mints and deposits each LP's assets
 for the LP, funds the reserve, and supplies each borrower's collateral on the borrower's behalf; the
 keeper gets loan asset and approves the pool; then each borrower borrows (one block, in population
-order). Then, for each step k ≥ 1 at t = k × step:
+order). Then, for each step k ≥ 1 at t = k x step:
 
 1. one block at t: the feeds the oracle model publishes (`setAnswer`), then `accrueInterest()`;
 2. one read of the whole state (the chain engine's lens call);
 3. keepers: unless in the outage window, every position with HF < 1 for at least the reaction delay
    is tried, largest debt first, on a fork of the state: liquidated (`maxRepay` = all the close factor
    allows) if the seized collateral, sold at the market price less slippage, beats the repayment at
-   the market price plus gas (gas × gas price × the native token's price) by `min_profit`; otherwise, if
+   the market price plus gas (gas x gas price x the native token's price) by `min_profit`; otherwise, if
    its collateral is worth less than its debt at the feed's prices and the fork says it would succeed,
    its bad debt is realized. At most `liquidations_per_block` per block, in blocks `block_time` apart
    inside the step; the rest wait for the next step.
@@ -37,7 +37,9 @@ from shortfall.scenario import FEED_DECIMALS, Scenario
 
 HF_BUCKETS = ((0.0, 1.0), (1.0, 1.1), (1.1, 1.25), (1.25, 1.5), (1.5, 2.0), (2.0, math.inf))
 HF_COLUMNS = tuple(f"hf_{lo:g}_{hi:g}".replace("inf", "up") for lo, hi in HF_BUCKETS)
-EXACT_BELOW = 1.05  # positions whose float HF estimate is below this are valued exactly
+# Float HF and collateral/debt estimates have a relative error around 1e-15: positions this close to 1
+# are valued exactly, in integers, as the pool values them.
+BORDER = 1e-6
 ACTION_FIELDS = ("repaid", "seized", "badDebt", "loss", "coveredByReserve", "lpLoss", "collateralValueAssets")
 
 
@@ -119,6 +121,7 @@ class _Walker:
     def __init__(self, scenario: Scenario, engine: Any, population: Population) -> None:
         self.scenario, self.engine, self.population = scenario, engine, population
         self.names = [b.name for b in population.borrowers]
+        self.index = {name: i for i, name in enumerate(self.names)}
         self.since: dict[str, int] = {}  # borrower -> time first seen with HF < 1
         self.totals = dict.fromkeys(ACTION_FIELDS, 0)
         self.counts = {"liquidations": 0, "realizations": 0}
@@ -133,10 +136,9 @@ class _Walker:
     def step(self, tick: Tick) -> dict[str, Any]:
         ops = [Op("set_price", ORACLE, (s, tick.answer[s])) for s in self.scenario.assets if tick.updated[s]]
         ops.append(Op("accrue", ORACLE))
-        self.engine.block(tick.t, ops)
+        _, model = self.engine.block_and_read(tick.t, ops)
         self.blocks += 1
         self.transactions += len(ops)
-        model = self.engine.read(tick.t)
         now = self.engine.t0 + tick.t
         keepers = self.scenario.keepers
         keepers_on = keepers.outage is None or not keepers.outage.contains(tick.t)
@@ -152,58 +154,97 @@ class _Walker:
         return self.record(tick, model, results, now, keepers_on, view)
 
     def positions(self, model: Model, now: int) -> dict[str, Any]:
-        """Every position with debt: a float HF for all, exact values for those near or below 1."""
+        """Every position, in float arrays (HF, collateral and debt values at the feeds' answers), with
+        the few whose HF or collateral/debt ratio is within BORDER of 1 valued exactly in integers as the
+        pool values them, so that "liquidatable" and "insolvent" are exact. Positions holding a token
+        whose price the pool refuses now (stale, out of bounds) are "unpriced": nobody can act on them."""
         scenario = self.scenario
         names = self.names
+        loan = scenario.loan.symbol
+        priced = {}
+        for symbol in scenario.assets:
+            try:
+                model.price(symbol, now)
+                priced[symbol] = True
+            except Revert:
+                priced[symbol] = False
         shares = np.array([model.borrow_shares.get(b, 0) for b in names], dtype=float)
         tba, tbs = model.total_borrow_assets, model.total_borrow_shares
         debt = shares * ((tba + 1) / (tbs + 10**6))
-        loan_price = model.feeds[f"feed:{scenario.loan.symbol}"].answer / 10**FEED_DECIMALS
-        loan_unit = 10**scenario.loan.decimals
-        debt_value = debt / loan_unit * loan_price
+        with_debt = debt > 0
+        loan_price = model.feeds[f"feed:{loan}"].answer / 10**FEED_DECIMALS
+        debt_value = debt / 10**scenario.loan.decimals * loan_price
         weighted = np.zeros(len(names))
+        value = np.zeros(len(names))
+        unpriced = np.zeros(len(names), dtype=bool) | (with_debt & (not priced[loan]))
+        collateral = {}
         for symbol, asset in scenario.collaterals.items():
             amounts = np.array([model.collateral_of.get((b, symbol), 0) for b in names], dtype=float)
+            amounts /= 10**asset.decimals
+            collateral[symbol] = amounts
             price = model.feeds[f"feed:{symbol}"].answer / 10**FEED_DECIMALS
-            weighted += amounts / 10**asset.decimals * price * (asset.liquidation_threshold / WAD)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            hf = np.where(debt_value > 0, weighted / np.where(debt_value > 0, debt_value, 1), np.inf)
-        exact: dict[str, tuple[int, int, int] | None] = {}  # name -> (hf wad, collateral value, debt value)
-        loan = scenario.loan.symbol
-        for index in np.nonzero(hf < EXACT_BELOW)[0]:
+            value += amounts * price
+            weighted += amounts * price * (asset.liquidation_threshold / WAD)
+            if not priced[symbol]:
+                unpriced |= amounts > 0
+        safe_debt = np.where(with_debt, debt_value, 1.0)
+        hf = np.where(with_debt, weighted / safe_debt, np.inf)
+        ratio = np.where(with_debt, value / safe_debt, np.inf)
+        active = with_debt & ~unpriced
+        liquidatable = active & (hf < 1)
+        insolvent = active & (ratio < 1)
+        border = active & ((np.abs(hf - 1) < BORDER) | (np.abs(ratio - 1) < BORDER))
+        for index in np.nonzero(border)[0]:
             name = names[index]
-            try:
-                debt_assets = model.debt_of(name)
-                dv = model.value_up(debt_assets, model.price(loan, now))
-                cv, lv, _, _ = model.collateral_values(name, now)
-            except Revert:
-                exact[name] = None  # a refused price: nobody can act on this position now
-                continue
-            exact[name] = (w_div_down(lv, dv), cv, dv)
-        return {"hf": hf, "debt": debt, "exact": exact}
+            debt_exact = model.value_up(model.debt_of(name), model.price(loan, now))
+            cv, lv, _, _ = model.collateral_values(name, now)
+            hf_exact = w_div_down(lv, debt_exact)
+            hf[index] = hf_exact / WAD
+            liquidatable[index] = hf_exact < WAD
+            insolvent[index] = cv < debt_exact
+        return {
+            "hf": hf,
+            "debt": debt,
+            "debt_value": debt_value,
+            "with_debt": with_debt,
+            "unpriced": unpriced & with_debt,
+            "liquidatable": liquidatable,
+            "insolvent": insolvent,
+            "collateral": collateral,
+            "collateral_value": value,
+        }
 
     def plan(self, model: Model, tick: Tick, now: int, view: dict[str, Any]) -> list[Op]:
         scenario = self.scenario
         keepers = scenario.keepers
         loan = scenario.loan
-        liquidatable = {n: v for n, v in view["exact"].items() if v is not None and v[0] < WAD}
+        names = self.names
+        liquidatable = [names[i] for i in np.nonzero(view["liquidatable"])[0]]
+        current = set(liquidatable)
         for name in list(self.since):
-            if name not in liquidatable:
+            if name not in current:
                 del self.since[name]
         for name in liquidatable:
             self.since.setdefault(name, tick.t)
         ready = [n for n in liquidatable if tick.t - self.since[n] >= keepers.reaction_delay]
-        ready.sort(key=lambda n: (-liquidatable[n][2], n))
+        debt_value, insolvent = view["debt_value"], view["insolvent"]
+        ready.sort(key=lambda n: (-debt_value[self.index[n]], n))
         slots = self.keeper_blocks * self.per_block
         gas_cost = keepers.gas_per_liquidation * tick.gas_gwei * 1e-9 * tick.native_price
         at = now + scenario.block_time
+        total_assets = model.cash + model.total_borrow_assets
+        reserve = to_assets_down(model.balances.get(RESERVE, 0), total_assets, model.total_supply)
+        reserve_value = reserve / 10**loan.decimals * model.feeds[f"feed:{loan.symbol}"].answer / 10**FEED_DECIMALS
+        dust = model.risk["dust"] / WAD
         actions = []
         for name in ready:
             if len(actions) == slots:
                 break
-            _, collateral_value, debt_value = liquidatable[name]
+            i = self.index[name]
             symbol = model.enabled[name][0]
             try:
+                if self._hopeless(view, i, symbol, tick, gas_cost):
+                    raise Revert("Unprofitable")
                 repaid, seized, _ = model.fork().liquidate(KEEPER, name, symbol, MAX_UINT256, 0, KEEPER, at)
                 decimals = scenario.collaterals[symbol].decimals
                 proceeds = seized / 10**decimals * tick.market[symbol] * (1 - keepers.slippage / WAD)
@@ -213,13 +254,32 @@ class _Walker:
                     continue
             except Revert:
                 pass
-            if collateral_value < debt_value:
+            oracle_value = view["collateral_value"][i]
+            if insolvent[i] and (oracle_value <= dust * (1 + BORDER) or oracle_value <= reserve_value * (1 + BORDER)):
                 try:
                     model.fork().realize_bad_debt(KEEPER, name, at)
                     actions.append(Op("realize", KEEPER, (name,)))
                 except Revert:
                     pass
         return actions
+
+    def _hopeless(self, view: dict[str, Any], i: int, symbol: str, tick: Tick, gas_cost: float) -> bool:
+        """A float bound that skips the exact fork only when a liquidation certainly cannot make
+        `min_profit`. Repaying value r (at the feeds' prices) seizes r x (1 + bonus) of collateral, so
+        the profit is r x k - gas with k = (1 + bonus) x (1 - slippage) x market/feed of the collateral
+        - market/feed of the loan asset, and r is at most min(debt, collateral / (1 + bonus)). Saves
+        the fork when hundreds of positions are insolvent and nobody will touch them."""
+        scenario = self.scenario
+        keepers = scenario.keepers
+        loan = scenario.loan.symbol
+        bonus = scenario.collaterals[symbol].liquidation_bonus / WAD
+        feed_collateral = tick.answer[symbol] / 10**FEED_DECIMALS
+        feed_loan = tick.answer[loan] / 10**FEED_DECIMALS
+        k = (1 + bonus) * (1 - keepers.slippage / WAD) * tick.market[symbol] / feed_collateral
+        k -= tick.market[loan] / feed_loan
+        repay_bound = min(view["debt_value"][i], view["collateral_value"][i] / (1 + bonus))
+        best = max(k, 0.0) * repay_bound - gas_cost
+        return best < keepers.min_profit - BORDER * repay_bound
 
     # ------------------------------------------------------------ one row
 
@@ -260,13 +320,13 @@ class _Walker:
         row["collateral_value_oracle"] = collateral_oracle
         row["collateral_value_market"] = round(collateral_market, 2)
         row["debt_value_market"] = round(model.total_borrow_assets / 10**loan.decimals * tick.market[loan.symbol], 2)
-        hf, exact = view["hf"], view["exact"]
-        with_debt = view["debt"] > 0
+        with_debt = view["with_debt"]
         row["positions"] = int(with_debt.sum())
-        row["liquidatable"] = sum(1 for v in exact.values() if v is not None and v[0] < WAD)
-        row["insolvent"] = sum(1 for v in exact.values() if v is not None and v[1] < v[2])
-        row["unpriced"] = sum(1 for v in exact.values() if v is None)
-        counts = self._buckets(hf, with_debt, exact)
+        row["liquidatable"] = int(view["liquidatable"].sum())
+        row["insolvent"] = int(view["insolvent"].sum())
+        row["unpriced"] = int(view["unpriced"].sum())
+        values = view["hf"][with_debt]
+        counts = [int(((values >= lo) & (values < hi)).sum()) for lo, hi in HF_BUCKETS]
         row.update(dict(zip(HF_COLUMNS, counts, strict=True)))
         row["shortfall_market"] = round(self._market_shortfall(model, tick, view), 2)
         step_totals = dict.fromkeys(ACTION_FIELDS, 0)
@@ -285,27 +345,18 @@ class _Walker:
         self.counts["realizations"] += realizations
         for key in ACTION_FIELDS:
             self.totals[key] += step_totals[key]
-        row["bad_debt_total"] = self.totals["loss"]
+        row["bad_debt_total"] = self.totals["loss"] + self.totals["collateralValueAssets"]  # debt written off
+        row["socialized_total"] = self.totals["loss"]
         row["covered_by_reserve_total"] = self.totals["coveredByReserve"]
         row["lp_loss_total"] = self.totals["lpLoss"]
         row["reserve_paid_total"] = self.totals["collateralValueAssets"]
         return row
-
-    def _buckets(self, hf: np.ndarray, with_debt: np.ndarray, exact: dict[str, Any]) -> list[int]:
-        values = hf.copy()
-        for index, name in enumerate(self.names):
-            known = exact.get(name)
-            if known is not None:
-                values[index] = known[0] / WAD
-        values = values[with_debt]
-        return [int(((values >= lo) & (values < hi)).sum()) for lo, hi in HF_BUCKETS]
 
     def _market_shortfall(self, model: Model, tick: Tick, view: dict[str, Any]) -> float:
         scenario = self.scenario
         loan = scenario.loan
         debt_value = view["debt"] / 10**loan.decimals * tick.market[loan.symbol]
         collateral = np.zeros(len(self.names))
-        for symbol, asset in scenario.collaterals.items():
-            amounts = np.array([model.collateral_of.get((b, symbol), 0) for b in self.names], dtype=float)
-            collateral += amounts / 10**asset.decimals * tick.market[symbol]
+        for symbol, amounts in view["collateral"].items():
+            collateral += amounts * tick.market[symbol]
         return float(np.maximum(debt_value - collateral, 0).sum())

@@ -3,7 +3,7 @@
 - LP deposits: lognormal with the scenario's median and sigma (loan-asset units), plus named LP whales.
 - Borrowers: each picks one collateral by the mix, a collateral value (lognormal, quote units) and a
   starting health factor (uniform in [min, max]); named borrower whales add theirs. The debt is
-  `collateral value × LT / HF` at the step-0 feed answers, capped at 99.9% of `maxLtv ×
+  `collateral value x LT / HF` at the step-0 feed answers, capped at 99.9% of `maxLtv x
   collateral value` (the pool refuses more), and lifted to 1% above `minBorrowValue` when it is
   smaller. Token amounts are rounded down to token units.
 Draws use Python's `random.Random(seed)`, so a seed gives the same population on every run.
@@ -77,7 +77,9 @@ def generate(scenario: Scenario, answers: dict[str, int]) -> Population:
         price = answers[symbol] / 10**FEED_DECIMALS
         amount = int(value / price * 10**asset.decimals)
         value_exact = amount / 10**asset.decimals * price
-        debt_value = min(value_exact * asset.liquidation_threshold / WAD / hf, 0.999 * value_exact * asset.max_ltv / WAD)
+        debt_value = min(
+            value_exact * asset.liquidation_threshold / WAD / hf, 0.999 * value_exact * asset.max_ltv / WAD
+        )
         debt_value = max(debt_value, 1.01 * scenario.pool.min_borrow_value)
         if debt_value > 0.999 * value_exact * asset.max_ltv / WAD:
             continue  # too small to borrow the minimum: the borrower is left out

@@ -14,11 +14,14 @@ from shortfall.scenario import SOURCE_CODES
 CHARTS = {
     "prices.png": "Market prices (`<asset>_market`, each divided by its first value) against the LP share "
     "price (`share_price`) and the reserve (`reserve_assets`), over `hours`.",
-    "bad_debt.png": "Bad debt build-up: `bad_debt_total`, split into `covered_by_reserve_total` and "
-    "`lp_loss_total`, with the unrealized shortfall at market prices (`shortfall_market`), over `hours`.",
+    "bad_debt.png": "Bad debt build-up: `bad_debt_total` (debt written off), `covered_by_reserve_total` and "
+    "`reserve_paid_total` (what the reserve burnt), `lp_loss_total` (what LPs bore), and the unrealized "
+    "shortfall at market prices (`shortfall_market`), over `hours`.",
     "lp_losses.png": "Each LP's result at the end: final assets (lps.csv `shares` valued at the last row's "
     "`total_assets` / `total_shares`) minus lps.csv `deposit`.",
-    "health_factors.png": "Positions with debt by health factor bucket (`" + "`, `".join(HF_COLUMNS) + "`), over `hours`.",
+    "health_factors.png": "Positions with debt by health factor bucket (`"
+    + "`, `".join(HF_COLUMNS)
+    + "`), over `hours`.",
 }
 
 
@@ -51,8 +54,8 @@ def draw_charts(out: Path, summary: dict[str, Any]) -> None:
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
     for asset in assets:
         series = [float(r[f"{asset}_market"]) for r in steps]
-        top.plot(hours, [v / series[0] for v in series], label=f"{asset} market (÷ start)")
-    top.set_ylabel("price ÷ first value")
+        top.plot(hours, [v / series[0] for v in series], label=f"{asset} market (/ start)")
+    top.set_ylabel("price / first value")
     top.legend(loc="best", fontsize=8)
     top.grid(alpha=0.3)
     share = [units(int(r["share_price"]), decimals) for r in steps]
@@ -71,8 +74,9 @@ def draw_charts(out: Path, summary: dict[str, Any]) -> None:
 
     fig, ax = plt.subplots(figsize=(10, 5))
     for key, label in (
-        ("bad_debt_total", "bad debt (realized)"),
-        ("covered_by_reserve_total", "covered by reserve"),
+        ("bad_debt_total", "bad debt (debt written off)"),
+        ("covered_by_reserve_total", "reserve: covered losses"),
+        ("reserve_paid_total", "reserve: paid for collateral"),
         ("lp_loss_total", "borne by LPs"),
     ):
         ax.plot(hours, [units(int(r[key]), decimals) for r in steps], label=label)
@@ -89,7 +93,7 @@ def draw_charts(out: Path, summary: dict[str, Any]) -> None:
     fig, ax = plt.subplots(figsize=(10, 5))
     per_lp = summary["per_lp"]
     ax.bar([p["name"] for p in per_lp], [units(p["change"], decimals) for p in per_lp], color="tab:red")
-    ax.set_ylabel(f"final assets − deposit ({symbol})")
+    ax.set_ylabel(f"final assets - deposit ({symbol})")
     ax.tick_params(axis="x", rotation=90, labelsize=7)
     ax.set_title(f"{summary['scenario']}: each LP's result ({len(lps)} LPs)")
     ax.grid(alpha=0.3, axis="y")
@@ -119,9 +123,11 @@ def render_summary(summary: dict[str, Any], out: Path) -> str:
         f"  bad debt            {_amount(summary['bad_debt'], d, s)}"
         f"  (initial reserve {_amount(summary['initial_reserve'], d, s)};"
         f" exceeds it: {'yes' if summary['bad_debt_exceeds_initial_reserve'] else 'no'})",
-        f"  covered by reserve  {_amount(summary['covered_by_reserve'], d, s)}",
+        f"  reserve burned      {_amount(summary['reserve_burned'], d, s)}"
+        f"  (covered losses {_amount(summary['covered_by_reserve'], d, s)},"
+        f" paid for collateral {_amount(summary['reserve_paid_for_collateral'], d, s)})",
         f"  borne by LPs        {_amount(summary['lp_loss'], d, s)}  (haircut {summary['lp_haircut_ppm'] / 1e4:.4f}%)",
-        f"  reserve paid for collateral {_amount(summary['reserve_paid_for_collateral'], d, s)}",
+        f"  unrealized shortfall at market prices at the end: {summary['final_unrealized_shortfall_market']:,.2f}",
         f"  liquidations {summary['liquidations']}, realizations {summary['realizations']},"
         f" first bad debt at {_hours(summary['first_bad_debt_hours'])}, LPs first pay at {_hours(summary['first_lp_loss_hours'])}",
     ]
@@ -166,15 +172,17 @@ def render_markdown(result: ReplayResult, summary: dict[str, Any], charts: bool)
         "",
         "| | |",
         "|---|---:|",
-        f"| bad debt (realized) | {_amount(summary['bad_debt'], d, s)} |",
+        f"| bad debt (debt written off) | {_amount(summary['bad_debt'], d, s)} |",
+        f"| of which socialized (liquidation remainders, realizations net of collateral) | "
+        f"{_amount(summary['socialized_loss'], d, s)} |",
         f"| initial reserve | {_amount(summary['initial_reserve'], d, s)} |",
         f"| bad debt > initial reserve | {'yes' if summary['bad_debt_exceeds_initial_reserve'] else 'no'} |",
-        f"| covered by the reserve | {_amount(summary['covered_by_reserve'], d, s)} "
-        f"({summary['reserve_share_of_loss_ppm'] / 1e4:.2f}% of the bad debt) |",
+        f"| covered by the reserve (burnt for socialized losses) | {_amount(summary['covered_by_reserve'], d, s)} |",
         f"| borne by LPs | {_amount(summary['lp_loss'], d, s)} |",
-        f"| LP haircut (LP loss ÷ LP assets at the start) | {summary['lp_haircut_ppm'] / 1e4:.4f}% |",
+        f"| LP haircut (LP loss / LP assets at the start) | {summary['lp_haircut_ppm'] / 1e4:.4f}% |",
         f"| reserve paid for collateral (realizeBadDebt) | {_amount(summary['reserve_paid_for_collateral'], d, s)} |",
-        f"| reserve burned (cover + paid) | {_amount(summary['reserve_burned'], d, s)} |",
+        f"| reserve burned (cover + paid) | {_amount(summary['reserve_burned'], d, s)} "
+        f"({summary['reserve_share_of_bad_debt_ppm'] / 1e4:.2f}% of the bad debt; the rest fell on LPs) |",
         f"| share price, start → end | {units(summary['initial_share_price'], d):.6f} → "
         f"{units(summary['final_share_price'], d):.6f} |",
         f"| reserve at the end | {_amount(summary['final_reserve'], d, s)} |",
@@ -204,7 +212,11 @@ def render_markdown(result: ReplayResult, summary: dict[str, Any], charts: bool)
         "Source codes: " + "; ".join(f"`{code}` {text}" for code, text in SOURCE_CODES.items()) + ". A step "
         "between two data points is interpolated by the replay (`I`)."
     )
-    out += ["", "| asset | path | steps by source code | interpolated steps | data points marked I |", "|---|---|---|---:|---|"]
+    out += [
+        "",
+        "| asset | path | steps by source code | interpolated steps | data points marked I |",
+        "|---|---|---|---:|---|",
+    ]
     for symbol, asset in scenario.assets.items():
         info = summary["price_sources"][symbol]
         marked = [f"{p.hours:g} h" for p in asset.price.points if p.src == "I"]
@@ -215,8 +227,10 @@ def render_markdown(result: ReplayResult, summary: dict[str, Any], charts: bool)
         )
     out += ["", "Sources:", ""] + [f"- {source}" for source in scenario.sources]
     out += ["", "## Run", ""]
-    out.append(f"- engine `{run.get('engine')}`: {run.get('wall_s')} s for {run.get('transactions')} transactions "
-               f"in {run.get('blocks')} blocks (setup and walk; deployment excluded)")
+    out.append(
+        f"- engine `{run.get('engine')}`: {run.get('wall_s')} s for {run.get('transactions')} transactions "
+        f"in {run.get('blocks')} blocks (setup and walk; deployment excluded)"
+    )
     if run.get("timing_s"):
         out.append("- chain engine time by phase (s): " + ", ".join(f"{k} {v}" for k, v in run["timing_s"].items()))
     if "efficiency" in measures:
@@ -229,7 +243,7 @@ def render_markdown(result: ReplayResult, summary: dict[str, Any], charts: bool)
     if "model_speedup" in measures:
         out.append(
             f"- model engine on the same scenario: {measures['model_wall_s']:.3f} s, "
-            f"**{measures['model_speedup']:.0f}×** faster (target ≥ 50); summaries equal: "
+            f"**{measures['model_speedup']:.0f}x** faster (target ≥ 50); summaries equal: "
             f"**{'yes' if measures.get('engines_agree') else 'NO'}** (model run in `model-engine/`)"
         )
     if charts:

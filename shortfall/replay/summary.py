@@ -22,9 +22,7 @@ def write_run(result: ReplayResult, out: Path) -> dict[str, Any]:
     """Writes steps.csv, lps.csv and summary.json into `out`; returns the summary."""
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "steps.csv", result.rows)
-    lps = [
-        {"name": lp.name, "deposit": lp.assets, "shares": result.lp_shares[lp.name]} for lp in result.population.lps
-    ]
+    lps = [{"name": lp.name, "deposit": lp.assets, "shares": result.lp_shares[lp.name]} for lp in result.population.lps]
     write_csv(out / "lps.csv", lps)
     summary = summarize(read_csv(out / "steps.csv"), read_csv(out / "lps.csv"), result.scenario)
     summary["run"] = run_info(result)
@@ -65,6 +63,7 @@ def summarize(steps: list[dict[str, str]], lps: list[dict[str, str]], scenario: 
 
     loan = scenario.loan
     bad_debt = i(last, "bad_debt_total")
+    socialized = i(last, "socialized_total")
     covered = i(last, "covered_by_reserve_total")
     lp_loss = i(last, "lp_loss_total")
     reserve_paid = i(last, "reserve_paid_total")
@@ -109,13 +108,14 @@ def summarize(steps: list[dict[str, str]], lps: list[dict[str, str]], scenario: 
         "final_share_price": i(last, "share_price"),
         "final_reserve": i(last, "reserve_assets"),
         "bad_debt": bad_debt,
+        "socialized_loss": socialized,
         "covered_by_reserve": covered,
         "lp_loss": lp_loss,
         "reserve_paid_for_collateral": reserve_paid,
         "reserve_burned": covered + reserve_paid,
         "bad_debt_exceeds_initial_reserve": bad_debt > reserve0,
         "lp_haircut_ppm": lp_loss * 10**6 // lp_assets0 if lp_assets0 else 0,
-        "reserve_share_of_loss_ppm": covered * 10**6 // bad_debt if bad_debt else 0,
+        "reserve_share_of_bad_debt_ppm": (covered + reserve_paid) * 10**6 // bad_debt if bad_debt else 0,
         "liquidations": sum(i(r, "liquidations") for r in steps),
         "realizations": sum(i(r, "realizations") for r in steps),
         "failed_actions": sum(i(r, "failed_actions") for r in steps),
@@ -127,6 +127,16 @@ def summarize(steps: list[dict[str, str]], lps: list[dict[str, str]], scenario: 
         "per_lp": per_lp,
         "price_sources": interpolated,
     }
+
+
+def summary_of(result: ReplayResult) -> dict[str, Any]:
+    """The summary `write_run` would write, without files (rows as the CSV would hold them)."""
+    steps = [{k: str(v) for k, v in row.items()} for row in result.rows]
+    lps = [
+        {"name": lp.name, "deposit": str(lp.assets), "shares": str(result.lp_shares[lp.name])}
+        for lp in result.population.lps
+    ]
+    return summarize(steps, lps, result.scenario)
 
 
 def comparable(summary: dict[str, Any]) -> dict[str, Any]:
