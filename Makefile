@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 export SOLCX_BINARY_PATH := $(CURDIR)/.solc
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: bootstrap compile test lint gas demo clean node node-stop deploy verify-deployment fuzz mutants
+.PHONY: bootstrap compile test lint gas demo replay replays sweep clean node node-stop deploy verify-deployment fuzz mutants
 
 # A persistent local Anvil for deployments that outlive a script (ape-foundry's own node stops with it).
 NODE_PORT ?= 8545
@@ -63,9 +63,29 @@ mutants: compile
 gas: compile
 	$(BIN)/ape run gas
 
-# Starts a node if none answers, runs the demo, and stops the node it started (KEEP_NODE=1 keeps it).
+# The main job: replays the default crash scenario on a local Anvil (started if none answers, stopped
+# after unless KEEP_NODE=1) and prints who bore the bad debt; the run folder is runs/demo.
+SCENARIO ?= scenarios/black_thursday.yaml
 demo: compile
-	NODE_URL=$(NODE_URL) tools/demo.sh
+	NODE_URL=$(NODE_URL) tools/on_node.sh replay $(SCENARIO) --out runs/demo
+
+# Any scenario: make replay SCENARIO=scenarios/luna_ust.yaml [ARGS="--engine model"]
+replay: compile
+	NODE_URL=$(NODE_URL) tools/on_node.sh replay $(SCENARIO) $(ARGS)
+
+# Every scenario in scenarios/ on chain, then one table of their summaries: reports/replays.md.
+replays: compile
+	@for f in scenarios/*.yaml; do \
+		NODE_URL=$(NODE_URL) tools/on_node.sh replay $$f --out runs/replays/$$(basename $$f .yaml) || exit 1; \
+	done
+	$(BIN)/python -m shortfall.replay.library runs/replays reports/replays.md
+
+# A parameter grid on a local Dask cluster (or SCHEDULER=host:port), with VERIFY cells re-run on chain.
+PARAMS ?= --param liquidation_threshold=0.70:0.80:0.05 --param reserve_factor=0.05,0.1,0.2
+VERIFY ?= 2
+sweep: compile
+	NODE_URL=$(NODE_URL) tools/on_node.sh sweep $(SCENARIO) $(PARAMS) --verify $(VERIFY) \
+		$(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 node: bootstrap
 	@if [ -f $(NODE_PID) ] && kill -0 $$(cat $(NODE_PID)) 2>/dev/null; then \

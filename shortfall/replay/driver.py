@@ -114,7 +114,7 @@ def _progress(ticks: list[Tick], show: bool, label: str) -> Iterator[Tick]:
         return
     from tqdm import tqdm
 
-    yield from tqdm(ticks, desc=label, unit="step", leave=False)
+    yield from tqdm(ticks, desc=label, unit="step", leave=False, disable=None)  # no bar when not a terminal
 
 
 class _Walker:
@@ -226,16 +226,22 @@ class _Walker:
                 del self.since[name]
         for name in liquidatable:
             self.since.setdefault(name, tick.t)
-        ready = [n for n in liquidatable if tick.t - self.since[n] >= keepers.reaction_delay]
-        debt_value, insolvent = view["debt_value"], view["insolvent"]
-        ready.sort(key=lambda n: (-debt_value[self.index[n]], n))
-        slots = self.keeper_blocks * self.per_block
         gas_cost = keepers.gas_per_liquidation * tick.gas_gwei * 1e-9 * tick.native_price
-        at = now + scenario.block_time
         total_assets = model.cash + model.total_borrow_assets
         reserve = to_assets_down(model.balances.get(RESERVE, 0), total_assets, model.total_supply)
         reserve_value = reserve / 10**loan.decimals * model.feeds[f"feed:{loan.symbol}"].answer / 10**FEED_DECIMALS
-        dust = model.risk["dust"] / WAD
+        value = view["collateral_value"]
+        realizable = view["insolvent"] & (
+            (value <= model.risk["dust"] / WAD * (1 + BORDER)) | (value <= reserve_value * (1 + BORDER))
+        )
+        worth_trying = ~self._hopeless(view, tick, gas_cost) | realizable
+        ready = [
+            n for n in liquidatable if tick.t - self.since[n] >= keepers.reaction_delay and worth_trying[self.index[n]]
+        ]
+        debt_value = view["debt_value"]
+        ready.sort(key=lambda n: (-debt_value[self.index[n]], n))
+        slots = self.keeper_blocks * self.per_block
+        at = now + scenario.block_time
         actions = []
         for name in ready:
             if len(actions) == slots:
@@ -243,8 +249,6 @@ class _Walker:
             i = self.index[name]
             symbol = model.enabled[name][0]
             try:
-                if self._hopeless(view, i, symbol, tick, gas_cost):
-                    raise Revert("Unprofitable")
                 repaid, seized, _ = model.fork().liquidate(KEEPER, name, symbol, MAX_UINT256, 0, KEEPER, at)
                 decimals = scenario.collaterals[symbol].decimals
                 proceeds = seized / 10**decimals * tick.market[symbol] * (1 - keepers.slippage / WAD)
@@ -254,8 +258,7 @@ class _Walker:
                     continue
             except Revert:
                 pass
-            oracle_value = view["collateral_value"][i]
-            if insolvent[i] and (oracle_value <= dust * (1 + BORDER) or oracle_value <= reserve_value * (1 + BORDER)):
+            if realizable[i]:
                 try:
                     model.fork().realize_bad_debt(KEEPER, name, at)
                     actions.append(Op("realize", KEEPER, (name,)))
@@ -263,23 +266,27 @@ class _Walker:
                     pass
         return actions
 
-    def _hopeless(self, view: dict[str, Any], i: int, symbol: str, tick: Tick, gas_cost: float) -> bool:
-        """A float bound that skips the exact fork only when a liquidation certainly cannot make
-        `min_profit`. Repaying value r (at the feeds' prices) seizes r x (1 + bonus) of collateral, so
-        the profit is r x k - gas with k = (1 + bonus) x (1 - slippage) x market/feed of the collateral
-        - market/feed of the loan asset, and r is at most min(debt, collateral / (1 + bonus)). Saves
-        the fork when hundreds of positions are insolvent and nobody will touch them."""
+    def _hopeless(self, view: dict[str, Any], tick: Tick, gas_cost: float) -> np.ndarray:
+        """Positions a liquidation certainly cannot make `min_profit` on (a float bound, so that the
+        exact fork is skipped only when its answer is known). Repaying value r (at the feeds' prices)
+        seizes r x (1 + bonus) of collateral, so the profit is r x k - gas with k = (1 + bonus) x
+        (1 - slippage) x market/feed of the collateral - market/feed of the loan asset, and r is at most
+        min(debt, collateral / (1 + bonus)). Saves the forks when hundreds of positions are insolvent
+        and nobody will touch them."""
         scenario = self.scenario
         keepers = scenario.keepers
         loan = scenario.loan.symbol
-        bonus = scenario.collaterals[symbol].liquidation_bonus / WAD
-        feed_collateral = tick.answer[symbol] / 10**FEED_DECIMALS
-        feed_loan = tick.answer[loan] / 10**FEED_DECIMALS
-        k = (1 + bonus) * (1 - keepers.slippage / WAD) * tick.market[symbol] / feed_collateral
-        k -= tick.market[loan] / feed_loan
-        repay_bound = min(view["debt_value"][i], view["collateral_value"][i] / (1 + bonus))
-        best = max(k, 0.0) * repay_bound - gas_cost
-        return best < keepers.min_profit - BORDER * repay_bound
+        loan_ratio = tick.market[loan] / (tick.answer[loan] / 10**FEED_DECIMALS)
+        best = np.full(len(self.names), -np.inf)
+        for symbol, asset in scenario.collaterals.items():
+            bonus = asset.liquidation_bonus / WAD
+            ratio = tick.market[symbol] / (tick.answer[symbol] / 10**FEED_DECIMALS)
+            k = (1 + bonus) * (1 - keepers.slippage / WAD) * ratio - loan_ratio
+            price = tick.answer[symbol] / 10**FEED_DECIMALS
+            repay_bound = np.minimum(view["debt_value"], view["collateral"][symbol] * price / (1 + bonus))
+            profit = max(k, 0.0) * repay_bound - gas_cost + BORDER * repay_bound
+            best = np.where(view["collateral"][symbol] > 0, np.maximum(best, profit), best)
+        return best < keepers.min_profit
 
     # ------------------------------------------------------------ one row
 

@@ -104,7 +104,7 @@ def run_grid(scenario: Scenario, grid: Grid, scheduler: str | None, workers: int
         if progress:
             from tqdm import tqdm
 
-            done = tqdm(done, total=len(futures), desc="sweep", unit="cell")
+            done = tqdm(done, total=len(futures), desc="sweep", unit="cell", disable=None)
         for future in done:
             results[index[future.key]] = future.result()
         return [r for r in results if r is not None]

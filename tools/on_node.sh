@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make demo: start a local Anvil if none answers at NODE_URL, run `ape run demo` against it, and stop
-# the node we started on any exit (Ctrl-C included) unless KEEP_NODE is set.
+# tools/on_node.sh SCRIPT [ARGS...]: start a local Anvil if none answers at NODE_URL, run
+# `ape run SCRIPT ARGS` against it, and stop the node we started on any exit (Ctrl-C included) unless
+# KEEP_NODE is set. make demo, replay, replays and sweep use it.
 set -uo pipefail
 NODE_URL=${NODE_URL:-http://127.0.0.1:8545}
 started=0
@@ -26,4 +27,6 @@ if ! node_up; then
   make --no-print-directory node || exit 1
   started=1
 fi
-APE_FOUNDRY_HOST=$NODE_URL ape run demo --network ethereum:local:foundry "$@"
+script=$1
+shift
+APE_FOUNDRY_HOST=$NODE_URL ape run "$script" --network ethereum:local:foundry "$@"
