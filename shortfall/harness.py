@@ -15,7 +15,7 @@ from eth_utils import keccak, to_checksum_address
 
 from shortfall.abi_coverage import selector_of
 from shortfall.invariants import Snapshot
-from shortfall.model import Collateral, Feed, Model, Source
+from shortfall.model import Collateral, Feed, Model, Source, configure
 from shortfall.rpc import Rpc, encode_call
 
 EVENT_SIGNATURES = {
@@ -192,23 +192,7 @@ def model_from_chain(chain: FuzzChain, params: Any, reserve_floor: int, buy_disc
     )
     model.total_supply = snapshot.total_supply
     model.balances = {h: b for h, b in snapshot.balances.items() if b}
-    rate = params.rate_model
-    risk = params.risk
-    model.rates = {
-        "base": rate.base_rate,
-        "slope1": rate.slope1,
-        "slope2": rate.slope2,
-        "kink": rate.kink,
-        "reserve_factor": risk.reserve_factor,
-    }
-    model.risk = {
-        "close_factor": risk.close_factor,
-        "full_close_hf": risk.full_close_health_factor,
-        "small_debt": risk.small_debt_value,
-        "dust": risk.dust_value,
-        "min_borrow": risk.min_borrow_value,
-        "borrow_cap": risk.borrow_cap,
-    }
+    configure(model, params)
     model.reserve_floor, model.buy_discount = reserve_floor, buy_discount
     for token in [chain.asset, *chain.tokens.values()]:
         raw = rpc.call("eth_call", {"to": chain.pool, "data": encode_call("priceSources(address)", token)}, "latest")

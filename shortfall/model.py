@@ -679,3 +679,25 @@ class Model:
         if not paused and not self.paused:
             raise Revert("ExpectedPause")
         self.paused = paused
+
+
+def configure(model: Model, params: Any) -> None:
+    """Sets the model's rate model, risk parameters, reserve floor and buy discount from a
+    `shortfall.params.PoolParams`, as the contracts are deployed with it."""
+    rate, risk = params.rate_model, params.risk
+    model.rates = {
+        "base": rate.base_rate,
+        "slope1": rate.slope1,
+        "slope2": rate.slope2,
+        "kink": rate.kink,
+        "reserve_factor": risk.reserve_factor,
+    }
+    model.risk = {
+        "close_factor": risk.close_factor,
+        "full_close_hf": risk.full_close_health_factor,
+        "small_debt": risk.small_debt_value,
+        "dust": risk.dust_value,
+        "min_borrow": risk.min_borrow_value,
+        "borrow_cap": risk.borrow_cap,
+    }
+    model.reserve_floor, model.buy_discount = params.reserve.floor, params.reserve.buy_discount

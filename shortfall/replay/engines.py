@@ -23,7 +23,8 @@ from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
 from shortfall.constants import MAX_UINT256, WAD, apr_to_per_second
-from shortfall.model import Collateral, Model, Revert, Source
+from shortfall.deploy import deploy_core
+from shortfall.model import Collateral, Model, Revert, Source, configure
 from shortfall.params import CollateralParams, FeedConfig, PoolParams, RateModel, ReserveParams, RiskParams
 from shortfall.replay.population import Population
 from shortfall.rpc import Rpc, encode_call
@@ -95,23 +96,7 @@ def configured_model(scenario: Scenario) -> Model:
     """An empty model configured as `ChainEngine.deploy` configures the contracts."""
     params = pool_params(scenario)
     model = Model(asset=scenario.loan.symbol, reserve=RESERVE)
-    rate, risk = params.rate_model, params.risk
-    model.rates = {
-        "base": rate.base_rate,
-        "slope1": rate.slope1,
-        "slope2": rate.slope2,
-        "kink": rate.kink,
-        "reserve_factor": risk.reserve_factor,
-    }
-    model.risk = {
-        "close_factor": risk.close_factor,
-        "full_close_hf": risk.full_close_health_factor,
-        "small_debt": risk.small_debt_value,
-        "dust": risk.dust_value,
-        "min_borrow": risk.min_borrow_value,
-        "borrow_cap": risk.borrow_cap,
-    }
-    model.reserve_floor, model.buy_discount = params.reserve.floor, params.reserve.buy_discount
+    configure(model, params)
     loan = scenario.loan
     model.sources[loan.symbol] = Source(
         f"feed:{loan.symbol}", FEED_DECIMALS, loan.decimals, params.loan_heartbeat, *answer_bounds(0, 1e12)
@@ -245,6 +230,7 @@ class ChainEngine:
         self.template = configured_model(scenario)
         self.sent: list[tuple[int, list[dict]]] = []  # (timestamp, transactions) per block, for the resend
         self.timing = {"send": 0.0, "mine": 0.0, "receipts+read": 0.0}
+        self.result: Any = None  # the ReplayResult, once run (shortfall.replay.cli.run_chain)
 
     # ------------------------------------------------------------ deployment
 
@@ -254,8 +240,6 @@ class ChainEngine:
         params = pool_params(s)
         loan = deployer.deploy(project.ERC20Mock, f"Replay {s.loan.symbol}", s.loan.symbol, s.loan.decimals)
         loan_feed = deployer.deploy(project.SettableFeed, FEED_DECIMALS, answers[s.loan.symbol])
-        from shortfall.deploy import deploy_core
-
         pool, lp_token, reserve = deploy_core(project, deployer, loan, loan_feed, params)
         self.tokens = {s.loan.symbol: loan.address}
         self.feeds = {s.loan.symbol: loan_feed.address}

@@ -102,3 +102,12 @@ def test_sweep__params_parse_and_fail_clearly():
         parse_param("ltv=0.5")
     with pytest.raises(ScenarioError, match="start ≤ stop"):
         parse_param("close_factor=0.9:0.1:0.1")
+
+
+def test_replay__model_engine_alone_writes_the_same_summary(tiny_run, project, accounts, chain, tmp_path):
+    out, chain_summary = tiny_run
+    summary = replay_command(TINY, tmp_path / "model", "model", project, accounts[0], chain.provider, True, False)
+    assert summary["run"]["engine"] == "model" and summary["run"]["measures"] == {}
+    assert comparable(summary) == comparable(chain_summary)
+    assert read_csv(tmp_path / "model" / "steps.csv") == read_csv(out / "steps.csv")
+    assert not (tmp_path / "model" / "prices.png").exists()  # --no-charts
