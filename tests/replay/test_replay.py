@@ -111,3 +111,18 @@ def test_replay__model_engine_alone_writes_the_same_summary(tiny_run, project, a
     assert comparable(summary) == comparable(chain_summary)
     assert read_csv(tmp_path / "model" / "steps.csv") == read_csv(out / "steps.csv")
     assert not (tmp_path / "model" / "prices.png").exists()  # --no-charts
+
+
+def test_sweep__runs_on_an_existing_scheduler(project, accounts, chain, tmp_path):
+    """--scheduler: the same code path on a cluster it did not start (here an in-process one)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        params = ["close_factor=0.5,1.0"]
+        checks = sweep_command(
+            TINY, params, tmp_path, cluster.scheduler_address, None, 0, project, accounts[0], chain.provider
+        )
+        assert checks == {}
+        assert cluster.scheduler.status.name == "running"  # the sweep closed its client, not the cluster
+    rows = read_csv(tmp_path / "sweep.csv")
+    assert [r["close_factor"] for r in rows] == ["0.5", "1.0"]
