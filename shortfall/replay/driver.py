@@ -30,7 +30,7 @@ import numpy as np
 
 from shortfall.constants import MAX_UINT256, WAD
 from shortfall.model import Model, Revert, to_assets_down, w_div_down
-from shortfall.replay.engines import KEEPER, ORACLE, RESERVE, SETUP, Op, OpResult
+from shortfall.replay.engines import KEEPER, ORACLE, RESERVE, SETUP, Engine, Op, OpResult
 from shortfall.replay.market import Tick, timeline
 from shortfall.replay.population import Population, generate
 from shortfall.scenario import FEED_DECIMALS, Scenario
@@ -81,7 +81,7 @@ def setup_ops(scenario: Scenario, population: Population, answers: dict[str, int
     return first, second
 
 
-def run_replay(scenario: Scenario, engine: Any, progress: bool = False) -> ReplayResult:
+def run_replay(scenario: Scenario, engine: Engine, progress: bool = False) -> ReplayResult:
     """Walks `scenario` on `engine` (a ModelEngine, or a ChainEngine already deployed)."""
     ticks = timeline(scenario)
     population = generate(scenario, ticks[0].answer)
@@ -118,13 +118,12 @@ def _progress(ticks: list[Tick], show: bool, label: str) -> Iterator[Tick]:
 
 
 class _Walker:
-    def __init__(self, scenario: Scenario, engine: Any, population: Population) -> None:
+    def __init__(self, scenario: Scenario, engine: Engine, population: Population) -> None:
         self.scenario, self.engine, self.population = scenario, engine, population
         self.names = [b.name for b in population.borrowers]
         self.index = {name: i for i, name in enumerate(self.names)}
         self.since: dict[str, int] = {}  # borrower -> time first seen with HF < 1
         self.totals = dict.fromkeys(ACTION_FIELDS, 0)
-        self.counts = {"liquidations": 0, "realizations": 0}
         self.transactions = 0
         self.blocks = 0
         keepers = scenario.keepers
@@ -348,8 +347,6 @@ class _Walker:
                 step_totals[key] += result.fields.get(key, 0)
         row["liquidations"], row["realizations"], row["failed_actions"] = liquidations, realizations, failed
         row.update(step_totals)
-        self.counts["liquidations"] += liquidations
-        self.counts["realizations"] += realizations
         for key in ACTION_FIELDS:
             self.totals[key] += step_totals[key]
         row["bad_debt_total"] = self.totals["loss"] + self.totals["collateralValueAssets"]  # debt written off

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from eth_abi import decode
 from eth_account import Account
@@ -50,6 +50,23 @@ class Op:
 class OpResult:
     ok: bool
     fields: dict[str, int] = field(default_factory=dict)
+
+
+class Engine(Protocol):
+    """What the driver needs of an engine: where time starts, blocks of operations, and the state."""
+
+    name: str
+    t0: int  # the absolute time of the scenario's t = 0
+
+    def prepare(self, population: Population) -> None: ...
+
+    def block(self, t: int, ops: list[Op]) -> list[OpResult]: ...
+
+    def block_and_read(self, t: int, ops: list[Op]) -> tuple[list[OpResult], Model]: ...
+
+    def read(self, t: int) -> Model: ...
+
+    def finish(self) -> dict[str, float]: ...
 
 
 RESULT_FIELDS = {
