@@ -81,7 +81,7 @@ replays: compile
 	$(BIN)/python -m shortfall.replay.library runs/replays reports/replays.md
 
 # A parameter grid on a local Dask cluster (or SCHEDULER=host:port), with VERIFY cells re-run on chain.
-PARAMS ?= --param liquidation_threshold=0.70:0.80:0.05 --param reserve_factor=0.05,0.1,0.2
+PARAMS ?= --param liquidation_threshold=0.75:0.85:0.05 --param initial_reserve=50000,100000,200000,400000
 VERIFY ?= 2
 sweep: compile
 	NODE_URL=$(NODE_URL) tools/on_node.sh sweep $(SCENARIO) $(PARAMS) --verify $(VERIFY) \

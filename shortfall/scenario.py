@@ -657,6 +657,7 @@ OVERRIDABLE = {
     "slippage": "keepers' slippage (fraction)",
     "reaction_delay": "keepers' reaction delay (seconds)",
     "deviation": "oracle deviation threshold (fraction)",
+    "seed": "population seed (a whole number: sweep it to see how much the outcome owes to the draw)",
 }
 
 
@@ -687,6 +688,10 @@ def apply_overrides(scenario: Scenario, overrides: dict[str, float]) -> Scenario
             scenario = replace(scenario, keepers=replace(scenario.keepers, slippage=wad))
         elif name == "reaction_delay":
             scenario = replace(scenario, keepers=replace(scenario.keepers, reaction_delay=int(value)))
+        elif name == "seed":
+            if value != int(value) or value < 0:
+                raise ScenarioError(f"--param seed={value}: a seed is a whole number ≥ 0")
+            scenario = replace(scenario, population=replace(scenario.population, seed=int(value)))
         else:
             scenario = replace(scenario, oracle=replace(scenario.oracle, deviation=wad))
     return scenario

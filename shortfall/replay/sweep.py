@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import site
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -95,6 +96,9 @@ def run_grid(scenario: Scenario, grid: Grid, scheduler: str | None, workers: int
         workers = workers or os.cpu_count() or 1
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
+        # Local workers import `shortfall` from this checkout to unpickle the scenario (a remote
+        # cluster's workers need the package installed instead).
+        client.run(site.addsitedir, str(Path(__file__).resolve().parents[2]))
     try:
         shared = client.scatter(scenario, broadcast=True)
         futures = [client.submit(run_cell, shared, cell, pure=False) for cell in grid.cells]

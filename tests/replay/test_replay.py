@@ -10,7 +10,7 @@ import pytest
 from shortfall.replay.cli import replay_command, sweep_command
 from shortfall.replay.summary import comparable, read_csv, summarize
 from shortfall.replay.sweep import make_grid, parse_param, verify_sample
-from shortfall.scenario import ScenarioError, load_scenario
+from shortfall.scenario import ScenarioError, apply_overrides, load_scenario
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 CHARTS = ("prices.png", "bad_debt.png", "lp_losses.png", "health_factors.png")
@@ -100,6 +100,16 @@ def test_sweep__params_parse_and_fail_clearly():
     assert verify_sample(make_grid(["close_factor=0.1:0.9:0.1"]), 3) == [0, 4, 8]
     with pytest.raises(ScenarioError, match="unknown parameter"):
         parse_param("ltv=0.5")
+    scenario = load_scenario(TINY)
+    assert apply_overrides(scenario, {"seed": 8}).population.seed == 8
+    assert (
+        apply_overrides(scenario, {"liquidation_threshold": 0.78}).collaterals["WBTC"].liquidation_threshold
+        == 78 * 10**16
+    )
+    with pytest.raises(ScenarioError, match="whole number"):
+        apply_overrides(scenario, {"seed": 1.5})
+    with pytest.raises(ScenarioError, match="max LTV would exceed its LT"):
+        apply_overrides(scenario, {"liquidation_threshold": 0.72})
     with pytest.raises(ScenarioError, match="start ≤ stop"):
         parse_param("close_factor=0.9:0.1:0.1")
 
