@@ -144,7 +144,8 @@ def render_summary(summary: dict[str, Any], out: Path) -> str:
             f"  model engine {measures['model_wall_s']:.2f} s: {measures['model_speedup']:.0f}x faster (target ≥ 50);"
             f" engines agree: {'yes' if measures.get('engines_agree') else 'NO'}"
         )
-    lines.append(f"  written: {out}/report.md, steps.csv, lps.csv, summary.json, charts")
+    charts = ", charts" if (out / "prices.png").exists() else ""
+    lines.append(f"  written: {out}/report.md, steps.csv, lps.csv, summary.json{charts}")
     return "\n".join(lines)
 
 
