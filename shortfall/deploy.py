@@ -90,12 +90,17 @@ def to_answer(price: float | int, decimals: int = FEED_DECIMALS) -> int:
 
 
 def list_collateral(
-    pool: Any, token: Any, feed: Any, params: CollateralParams, owner: Any, heartbeat: int = 86_400
+    pool: Any,
+    token: Any,
+    feed: Any,
+    params: CollateralParams,
+    owner: Any,
+    heartbeat: int = 86_400,
+    bounds: tuple[int, int] | None = None,
 ) -> None:
-    """Lists `token` as collateral priced by `feed`."""
-    pool.listCollateral(
-        token.address, FeedConfig(feed.address, heartbeat=heartbeat).as_tuple(), params.as_tuple(), sender=owner
-    )
+    """Lists `token` as collateral priced by `feed`; `bounds` (min, max answer) default to FeedConfig's."""
+    config = FeedConfig(feed.address, heartbeat, *(bounds or ()))
+    pool.listCollateral(token.address, config.as_tuple(), params.as_tuple(), sender=owner)
 
 
 def deploy_local_system(

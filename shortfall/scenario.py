@@ -27,7 +27,11 @@ SOURCE_CODES = {
     "S": "synthetic (a designed scenario, not history)",
 }
 DURATION_UNITS = {"s": 1, "sec": 1, "min": 60, "h": 3600, "d": 86_400}
-FEED_DECIMALS = 8
+
+
+def to_wad(value: float) -> int:
+    """A number from a scenario (a fraction, or a quote value) as WAD, exactly as written in decimal."""
+    return int(Decimal(str(value)) * WAD)
 
 
 class ScenarioError(ValueError):
@@ -208,13 +212,14 @@ class _Doc:
         self.path = path
         self.lines: dict[tuple[str, ...], int] = {}
         try:
-            node = yaml.compose(text)
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             line = mark.line + 1 if mark else 1
             raise ScenarioError(f"{path}:{line}: not valid YAML: {getattr(err, 'problem', err)}") from None
         if node is None:
             raise ScenarioError(f"{path}:1: the file is empty")
+        self._scalars = yaml.constructor.SafeConstructor()
         self.data = self._convert(node, ())
 
     def _convert(self, node: yaml.Node, where: tuple[str, ...]) -> Any:
@@ -228,7 +233,7 @@ class _Doc:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self._convert(item, (*where, str(i))) for i, item in enumerate(node.value)]
-        return yaml.safe_load(yaml.serialize(node))
+        return self._scalars.construct_object(node)
 
     def line(self, where: tuple[str, ...]) -> int:
         while where and where not in self.lines:
@@ -668,12 +673,9 @@ def apply_overrides(scenario: Scenario, overrides: dict[str, float]) -> Scenario
     for name, value in overrides.items():
         if name not in OVERRIDABLE:
             raise ScenarioError(f"--param {name}: unknown parameter (one of: {', '.join(OVERRIDABLE)})")
-        wad = int(Decimal(str(value)) * WAD)
+        wad = to_wad(value)
         if name in ("liquidation_threshold", "max_ltv", "liquidation_bonus"):
-            key = {"liquidation_threshold": "liquidation_threshold", "max_ltv": "max_ltv"}.get(
-                name, "liquidation_bonus"
-            )
-            collaterals = {s: replace(a, **{key: wad}) for s, a in scenario.collaterals.items()}
+            collaterals = {s: replace(a, **{name: wad}) for s, a in scenario.collaterals.items()}
             for symbol, asset in collaterals.items():
                 if asset.max_ltv > asset.liquidation_threshold:
                     raise ScenarioError(f"--param {name}={value}: {symbol}'s max LTV would exceed its LT")

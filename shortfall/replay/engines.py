@@ -22,13 +22,13 @@ from eth_abi import decode
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
-from shortfall.constants import MAX_UINT256, WAD, apr_to_per_second
-from shortfall.deploy import deploy_core
+from shortfall.constants import FEED_DECIMALS, MAX_UINT256, apr_to_per_second
+from shortfall.deploy import deploy_core, deploy_mock_token, list_collateral
 from shortfall.model import Collateral, Model, Revert, Source, configure
 from shortfall.params import CollateralParams, FeedConfig, PoolParams, RateModel, ReserveParams, RiskParams
 from shortfall.replay.population import Population
 from shortfall.rpc import Rpc, encode_call
-from shortfall.scenario import FEED_DECIMALS, Scenario
+from shortfall.scenario import Scenario, to_wad
 
 RESERVE = "reserve"
 SETUP, ORACLE, KEEPER = "setup", "oracle", "keeper"
@@ -76,10 +76,6 @@ RESULT_FIELDS = {
 }
 
 
-def wad(value: float) -> int:
-    return int(Decimal(str(value)) * WAD)
-
-
 def pool_params(scenario: Scenario) -> PoolParams:
     """The deployment parameters a scenario describes, in contract units."""
     p = scenario.pool
@@ -91,9 +87,9 @@ def pool_params(scenario: Scenario) -> PoolParams:
             close_factor=p.close_factor,
             full_close_health_factor=p.full_close_health_factor,
             reserve_factor=p.reserve_factor,
-            min_borrow_value=wad(p.min_borrow_value),
-            small_debt_value=wad(p.small_debt_value),
-            dust_value=wad(p.dust_value),
+            min_borrow_value=to_wad(p.min_borrow_value),
+            small_debt_value=to_wad(p.small_debt_value),
+            dust_value=to_wad(p.dust_value),
         ),
         reserve=ReserveParams(p.reserve_floor, p.buy_discount),
         loan_heartbeat=scenario.oracle.pool_heartbeat,
@@ -115,8 +111,14 @@ def configured_model(scenario: Scenario) -> Model:
     model = Model(asset=scenario.loan.symbol, reserve=RESERVE)
     configure(model, params)
     loan = scenario.loan
+    loan_bounds = FeedConfig("")  # deploy_core lists the loan asset's feed with FeedConfig's default bounds
     model.sources[loan.symbol] = Source(
-        f"feed:{loan.symbol}", FEED_DECIMALS, loan.decimals, params.loan_heartbeat, *answer_bounds(0, 1e12)
+        f"feed:{loan.symbol}",
+        FEED_DECIMALS,
+        loan.decimals,
+        params.loan_heartbeat,
+        loan_bounds.min_answer,
+        loan_bounds.max_answer,
     )
     for symbol, asset in scenario.collaterals.items():
         model.sources[symbol] = Source(
@@ -255,20 +257,19 @@ class ChainEngine:
         """Tokens, feeds, the three contracts and the lens, with ape (not timed as part of the replay)."""
         s, project, deployer = self.scenario, self.project, self.deployer
         params = pool_params(s)
-        loan = deployer.deploy(project.ERC20Mock, f"Replay {s.loan.symbol}", s.loan.symbol, s.loan.decimals)
+        loan = deploy_mock_token(project, deployer, s.loan.symbol, s.loan.decimals)
         loan_feed = deployer.deploy(project.SettableFeed, FEED_DECIMALS, answers[s.loan.symbol])
         pool, lp_token, reserve = deploy_core(project, deployer, loan, loan_feed, params)
         self.tokens = {s.loan.symbol: loan.address}
         self.feeds = {s.loan.symbol: loan_feed.address}
         for symbol, asset in s.collaterals.items():
-            token = deployer.deploy(project.ERC20Mock, f"Replay {symbol}", symbol, asset.decimals)
+            token = deploy_mock_token(project, deployer, symbol, asset.decimals)
             feed = deployer.deploy(project.SettableFeed, FEED_DECIMALS, answers[symbol])
-            low, high = answer_bounds(asset.min_price, asset.max_price)
-            config = FeedConfig(feed.address, heartbeat=s.oracle.pool_heartbeat, min_answer=low, max_answer=high)
             collateral = CollateralParams(
                 asset.max_ltv, asset.liquidation_threshold, asset.liquidation_bonus, supply_cap_units(s, symbol)
             )
-            pool.listCollateral(token.address, config.as_tuple(), collateral.as_tuple(), sender=deployer)
+            bounds = answer_bounds(asset.min_price, asset.max_price)
+            list_collateral(pool, token, feed, collateral, deployer, s.oracle.pool_heartbeat, bounds)
             self.tokens[symbol], self.feeds[symbol] = token.address, feed.address
         self.pool, self.lp_token, self.reserve = pool.address, lp_token.address, reserve.address
         self.lens = deployer.deploy(project.ShortfallLens).address

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shortfall.constants import WAD
-from shortfall.scenario import FEED_DECIMALS, Scenario
+from shortfall.deploy import to_answer
+from shortfall.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,6 @@ class Tick:
     updated: dict[str, bool]
     gas_gwei: float
     native_price: float
-
-
-def to_answer(price: float) -> int:
-    return round(price * 10**FEED_DECIMALS)
 
 
 def timeline(scenario: Scenario) -> list[Tick]:

@@ -15,8 +15,8 @@ import math
 import random
 from dataclasses import dataclass
 
-from shortfall.constants import WAD
-from shortfall.scenario import FEED_DECIMALS, Scenario, ScenarioError
+from shortfall.constants import FEED_DECIMALS, WAD
+from shortfall.scenario import Scenario, ScenarioError
 
 MAX_UTILIZATION = 0.9
 

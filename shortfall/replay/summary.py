@@ -15,8 +15,6 @@ from typing import Any
 from shortfall.model import to_assets_down
 from shortfall.replay.driver import ReplayResult
 
-INT_COLUMNS_SUFFIX = ("_oracle", "_published")
-
 
 def write_run(result: ReplayResult, out: Path) -> dict[str, Any]:
     """Writes steps.csv, lps.csv and summary.json into `out`; returns the summary."""
