@@ -191,16 +191,35 @@ contract LPToken is ILPToken, ERC4626, ReentrancyGuardTransient {
         return ILendingPoolCash(pool).cash();
     }
 
-    /* RESERVE */
+    /* RESERVE: the pool keeps the reserve's accrued cut as a pending count; it is a part of the supply and of
+       the ReserveFund's balance at every moment, and is minted (with its Transfer event) before it is used. */
 
-    /// @inheritdoc ILPToken
-    function mintReserveShares(uint256 shares) external onlyPool {
-        _mint(reserveFund, shares);
+    /// @inheritdoc IERC20
+    /// @dev Includes the reserve's pending shares (`LendingPool.pendingReserveShares`).
+    function totalSupply() public view override(ERC20, IERC20) returns (uint256) {
+        return super.totalSupply() + ILendingPool(pool).pendingReserveShares();
+    }
+
+    /// @inheritdoc IERC20
+    /// @dev The ReserveFund's balance includes its pending shares.
+    function balanceOf(address account) public view override(ERC20, IERC20) returns (uint256) {
+        uint256 balance = super.balanceOf(account);
+        return account == reserveFund ? balance + ILendingPool(pool).pendingReserveShares() : balance;
     }
 
     /// @inheritdoc ILPToken
-    function burnReserveShares(uint256 shares) external onlyPool {
+    function burnReserveShares(uint256 pendingShares, uint256 shares) external onlyPool {
+        if (pendingShares > 0) _mint(reserveFund, pendingShares);
         _burn(reserveFund, shares);
+    }
+
+    /// @dev A transfer out of the reserve first mints its pending shares, so the books and the events agree.
+    function _update(address from, address to, uint256 value) internal override {
+        if (from == reserveFund && to != address(0)) {
+            uint256 pending = ILendingPool(pool).takePendingReserveShares();
+            if (pending > 0) super._update(address(0), reserveFund, pending);
+        }
+        super._update(from, to, value);
     }
 
     /// @inheritdoc ERC4626

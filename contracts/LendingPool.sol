@@ -5,13 +5,12 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {
     ILendingPool,
     FeedConfig,
+    PriceSource,
     CollateralParams,
     RateModel,
     RiskParams,
@@ -19,6 +18,7 @@ import {
 } from "./interfaces/ILendingPool.sol";
 import {ILPToken} from "./interfaces/ILPToken.sol";
 import {IReserveFund} from "./interfaces/IReserveFund.sol";
+import {IConfigurator} from "./interfaces/IConfigurator.sol";
 import {IAggregatorV3} from "./interfaces/IAggregatorV3.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {MathLib} from "./libraries/MathLib.sol";
@@ -29,22 +29,13 @@ import {TransferLib} from "./libraries/TransferLib.sol";
 /// @title LendingPool
 /// @notice Borrowing against listed collaterals, liquidation, and the bad-debt waterfall: a loss is
 /// absorbed by burning the ReserveFund's LP shares first, then by lowering the price of every LP share.
+/// Governance lives in the Configurator, which alone may call the narrow `write*` functions.
 /// Immutable: no proxy, no delegatecall, no selfdestruct.
-contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
+contract LendingPool is ILendingPool, ReentrancyGuardTransient {
     using MathLib for uint256;
     using SharesMathLib for uint256;
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
-
-    /// @dev How a token is priced; decimals are read once, at listing.
-    struct PriceSource {
-        address feed;
-        uint8 feedDecimals;
-        uint8 tokenDecimals;
-        uint32 heartbeat;
-        int128 minAnswer;
-        int128 maxAnswer;
-    }
 
     /// @dev A listed collateral, packed in two slots: the risk parameters read on every valuation, then the
     /// cap and the total supplied, written on every supply, withdrawal and seizure.
@@ -89,18 +80,14 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
         address[4] collaterals; // ConstantsLib.MAX_COLLATERALS
     }
 
-    /// @dev A pending decrease of a liquidation threshold.
-    struct PendingLt {
-        uint64 newLt;
-        uint64 readyAt;
-    }
-
     /// @notice The loan asset.
     IERC20 public immutable asset;
     /// @notice The LP share token (ERC-4626).
     ILPToken public immutable lpToken;
     /// @notice The ReserveFund, holder of the reserve's LP shares.
     address public immutable reserveFund;
+    /// @inheritdoc ILendingPool
+    address public immutable configurator;
     /// @dev 10 ** lpToken.decimals(): one whole share, for the share price.
     uint256 internal immutable SHARE_UNIT;
 
@@ -108,55 +95,61 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
     uint128 public cash;
     /// @notice Total debt in loan asset, interest included up to `lastUpdate`.
     uint128 public totalBorrowAssets;
-    /// @notice Total debt shares.
-    uint128 public totalBorrowShares;
+    /// @inheritdoc ILendingPool
+    /// @dev In the slot every accrual writes (with `lastUpdate`): the reserve's cut costs no external call.
+    uint128 public pendingReserveShares;
     /// @notice Time of the last accrual.
     uint64 public lastUpdate;
     /// @inheritdoc ILendingPool
     bool public paused;
+    /// @notice Total debt shares.
+    uint128 public totalBorrowShares;
 
     InterestConfig internal _rates;
     RiskConfig internal _risk;
 
-    /// @notice How each token (the loan asset and every collateral) is priced.
+    /// @inheritdoc ILendingPool
     mapping(address token => PriceSource) public priceSources;
     mapping(address token => Collateral) internal _collaterals;
     mapping(address borrower => Position) internal _positions;
     /// @inheritdoc ILendingPool
     mapping(address borrower => mapping(address token => uint256)) public collateralOf;
-    /// @notice Pending liquidation-threshold decreases.
-    mapping(address token => PendingLt) public pendingLtDecrease;
 
-    /// @param owner_ Governance (Ownable2Step).
     /// @param asset_ The loan asset.
     /// @param lpToken_ The LPToken, deployed for this pool.
     /// @param reserveFund_ The ReserveFund, deployed for this pool.
+    /// @param configurator_ The Configurator, deployed for this pool; it checks the initial parameters.
     /// @param loanFeed How the loan asset is priced.
     /// @param model The interest rate model.
     /// @param risk The pool-wide risk parameters.
     constructor(
-        address owner_,
         address asset_,
         address lpToken_,
         address reserveFund_,
+        address configurator_,
         FeedConfig memory loanFeed,
         RateModel memory model,
         RiskParams memory risk
-    ) Ownable(owner_) {
+    ) {
         if (asset_ == address(0)) revert ZeroAddress("asset");
         ILPToken lp = ILPToken(lpToken_);
+        IConfigurator config = IConfigurator(configurator_);
         if (
             lp.pool() != address(this) || lp.reserveFund() != reserveFund_ || lp.asset() != asset_
                 || IReserveFund(reserveFund_).pool() != address(this) || IReserveFund(reserveFund_).lpToken() != lpToken_
+                || config.pool() != address(this) || config.asset() != asset_
         ) revert WiringMismatch();
         asset = IERC20(asset_);
         lpToken = lp;
         reserveFund = reserveFund_;
+        configurator = configurator_;
         SHARE_UNIT = 10 ** lp.decimals();
         lastUpdate = uint64(block.timestamp);
-        _setFeed(asset_, loanFeed);
-        _setRateModel(model);
-        _setRiskParams(risk);
+        priceSources[asset_] = config.priceSourceOf(asset_, loanFeed);
+        config.checkRateModel(model);
+        config.checkRiskParams(risk);
+        _storeRateModel(model);
+        _storeRiskParams(risk);
     }
 
     modifier whenNotPaused() {
@@ -166,6 +159,11 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
 
     modifier onlyLPToken() {
         if (msg.sender != address(lpToken)) revert Unauthorized(msg.sender);
+        _;
+    }
+
+    modifier onlyConfigurator() {
+        if (msg.sender != configurator) revert Unauthorized(msg.sender);
         _;
     }
 
@@ -188,6 +186,12 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
         if (assets > available) revert InsufficientCash(available, assets);
         cash = uint128(available - assets);
         asset.safeTransfer(receiver, assets);
+    }
+
+    /// @inheritdoc ILendingPool
+    function takePendingReserveShares() external onlyLPToken returns (uint256 shares) {
+        shares = pendingReserveShares;
+        if (shares > 0) pendingReserveShares = 0;
     }
 
     /* BORROWERS */
@@ -448,7 +452,7 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
             uint256 reserveAssets = reserveShares.toAssetsDown(totalAssets_, totalShares);
             if (reserveAssets < value) revert ReserveInsufficient(reserveAssets, value);
             paidShares = value.toSharesUp(totalAssets_, totalShares);
-            lpToken.burnReserveShares(paidShares);
+            _burnReserveShares(paidShares);
             totalAssets_ -= value;
             totalShares -= paidShares;
         }
@@ -471,7 +475,7 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
         (uint256 burned, uint256 coveredByReserve, uint256 lpLoss) = LossMathLib.splitLoss(
             loss, lpToken.balanceOf(reserveFund), totalAssetsBefore, totalSharesBefore
         );
-        if (burned > 0) lpToken.burnReserveShares(burned);
+        if (burned > 0) _burnReserveShares(burned);
         emit BadDebtSocialized(
             borrower,
             loss,
@@ -483,10 +487,18 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
         );
     }
 
+    /// @dev Burns `shares` of the ReserveFund, minting its pending shares first (one call, two Transfer events).
+    function _burnReserveShares(uint256 shares) internal {
+        uint256 pending = pendingReserveShares;
+        if (pending > 0) pendingReserveShares = 0;
+        lpToken.burnReserveShares(pending, shares);
+    }
+
     /* INTEREST */
 
     /// @dev Accrues interest to now: total borrows grow by borrows * (e^(rate * elapsed) - 1), Taylor
-    /// to three terms, rounded down; the reserve factor of it is minted to the ReserveFund as shares.
+    /// to three terms, rounded down; the reserve factor of it becomes the ReserveFund's shares, kept pending
+    /// here (in the slot `lastUpdate` shares) until they are burnt or leave the reserve.
     function _accrue() internal {
         uint256 elapsed = block.timestamp - lastUpdate;
         if (elapsed == 0) return;
@@ -502,7 +514,7 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
         if (reserveInterest > 0) {
             // Priced after the interest, without the reserve's own cut (as a deposit of it would be).
             reserveShares = reserveInterest.toSharesDown(available + borrows - reserveInterest, lpToken.totalSupply());
-            if (reserveShares > 0) lpToken.mintReserveShares(reserveShares);
+            if (reserveShares > 0) pendingReserveShares = (pendingReserveShares + reserveShares).toUint128();
         }
         emit AccrueInterest(rate, interest, reserveInterest, reserveShares);
     }
@@ -748,158 +760,49 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
         return _borrowRate(_rates, utilization());
     }
 
-    /* GOVERNANCE */
+    /* CONFIGURATION: bounds are checked by the Configurator; these only store. */
 
     /// @inheritdoc ILendingPool
-    function listCollateral(address token, FeedConfig calldata feed, CollateralParams calldata params)
-        external
-        onlyOwner
-    {
-        if (token == address(0)) revert ZeroAddress("token");
-        if (token == address(asset) || _collaterals[token].listed) revert AlreadyListed(token);
-        _checkCollateralParams(params);
-        _setFeed(token, feed);
-        _collaterals[token] = Collateral({
-            maxLtv: params.maxLtv,
-            liquidationThreshold: params.liquidationThreshold,
-            liquidationBonus: params.liquidationBonus,
-            listed: true,
-            supplyCap: params.supplyCap,
-            totalSupplied: 0
-        });
-        PriceSource storage s = priceSources[token];
-        emit CollateralListed(token, feed.feed, s.tokenDecimals, s.feedDecimals);
+    function writePriceSource(address token, PriceSource calldata source) external onlyConfigurator {
+        priceSources[token] = source;
     }
 
     /// @inheritdoc ILendingPool
-    function setCollateralParams(address token, CollateralParams calldata params) external onlyOwner {
+    function writeCollateral(address token, CollateralParams calldata params) external onlyConfigurator {
         Collateral storage c = _collaterals[token];
-        if (!c.listed) revert UnknownCollateral(token);
-        CollateralParams memory old = _paramsOf(c);
-        if (params.liquidationThreshold < old.liquidationThreshold) {
-            revert ParameterOutOfBounds("liquidationThreshold", params.liquidationThreshold);
-        }
-        _checkCollateralParams(params);
         c.maxLtv = params.maxLtv;
         c.liquidationThreshold = params.liquidationThreshold;
         c.liquidationBonus = params.liquidationBonus;
+        c.listed = true;
         c.supplyCap = params.supplyCap;
-        _emitSet("maxLtv", token, old.maxLtv, params.maxLtv);
-        _emitSet("liquidationThreshold", token, old.liquidationThreshold, params.liquidationThreshold);
-        _emitSet("liquidationBonus", token, old.liquidationBonus, params.liquidationBonus);
-        _emitSet("supplyCap", token, old.supplyCap, params.supplyCap);
     }
 
     /// @inheritdoc ILendingPool
-    function requestLtDecrease(address token, uint256 newLt) external onlyOwner {
-        Collateral storage c = _collaterals[token];
-        if (!c.listed) revert UnknownCollateral(token);
-        uint256 current = c.liquidationThreshold;
-        if (newLt >= current || current - newLt > ConstantsLib.MAX_LT_DECREASE_STEP || newLt <= c.maxLtv) {
-            revert ParameterOutOfBounds("liquidationThreshold", newLt);
-        }
-        uint256 readyAt = block.timestamp + ConstantsLib.LT_DECREASE_DELAY;
-        pendingLtDecrease[token] = PendingLt({newLt: uint64(newLt), readyAt: uint64(readyAt)});
-        emit LtDecreaseRequested(token, newLt, readyAt);
-    }
-
-    /// @inheritdoc ILendingPool
-    function applyLtDecrease(address token) external {
-        PendingLt memory pending = pendingLtDecrease[token];
-        if (pending.readyAt == 0) revert NoPendingLtDecrease(token);
-        if (block.timestamp < pending.readyAt) revert LtDecreaseNotReady(token, pending.readyAt);
-        Collateral storage p = _collaterals[token];
-        if (pending.newLt <= p.maxLtv) revert ParameterOutOfBounds("liquidationThreshold", pending.newLt);
-        delete pendingLtDecrease[token];
-        _emitSet("liquidationThreshold", token, p.liquidationThreshold, pending.newLt);
-        p.liquidationThreshold = pending.newLt;
-    }
-
-    /// @inheritdoc ILendingPool
-    function setRateModel(RateModel calldata model) external onlyOwner {
+    function writeRateModel(RateModel calldata model) external onlyConfigurator {
         _accrue();
-        _setRateModel(model);
+        _storeRateModel(model);
     }
 
     /// @inheritdoc ILendingPool
-    function setRiskParams(RiskParams calldata params) external onlyOwner {
+    function writeRiskParams(RiskParams calldata params) external onlyConfigurator {
         _accrue();
-        _setRiskParams(params);
+        _storeRiskParams(params);
     }
 
     /// @inheritdoc ILendingPool
-    function pause() external onlyOwner whenNotPaused {
-        paused = true;
-        emit Paused(msg.sender);
+    function writePaused(bool paused_) external onlyConfigurator {
+        paused = paused_;
     }
 
-    /// @inheritdoc ILendingPool
-    function unpause() external onlyOwner {
-        if (!paused) revert ExpectedPause();
-        paused = false;
-        emit Unpaused(msg.sender);
+    function _storeRateModel(RateModel memory m) internal {
+        InterestConfig storage c = _rates;
+        c.baseRate = uint40(m.baseRate);
+        c.slope1 = uint40(m.slope1);
+        c.slope2 = uint40(m.slope2);
+        c.kink = m.kink;
     }
 
-    function _setFeed(address token, FeedConfig memory feed) internal {
-        if (feed.feed == address(0)) revert ZeroAddress("feed");
-        if (feed.heartbeat == 0) revert ParameterOutOfBounds("heartbeat", 0);
-        if (feed.minAnswer < 0 || feed.maxAnswer <= feed.minAnswer) {
-            revert ParameterOutOfBounds("maxAnswer", uint256(int256(feed.maxAnswer)));
-        }
-        priceSources[token] = PriceSource({
-            feed: feed.feed,
-            feedDecimals: IAggregatorV3(feed.feed).decimals(),
-            tokenDecimals: IERC20Metadata(token).decimals(),
-            heartbeat: feed.heartbeat,
-            minAnswer: feed.minAnswer,
-            maxAnswer: feed.maxAnswer
-        });
-    }
-
-    function _checkCollateralParams(CollateralParams calldata p) internal pure {
-        if (p.liquidationBonus > ConstantsLib.MAX_LIQUIDATION_BONUS) {
-            revert ParameterOutOfBounds("liquidationBonus", p.liquidationBonus);
-        }
-        if (p.maxLtv == 0 || p.maxLtv >= p.liquidationThreshold) revert ParameterOutOfBounds("maxLtv", p.maxLtv);
-        // LT * (1 + bonus) < 1: a liquidation at HF just below 1 can always be paid for by the collateral.
-        if (uint256(p.liquidationThreshold).wMulUp(ConstantsLib.WAD + p.liquidationBonus) >= ConstantsLib.WAD) {
-            revert ParameterOutOfBounds("liquidationThreshold", p.liquidationThreshold);
-        }
-    }
-
-    function _setRateModel(RateModel memory m) internal {
-        if (m.kink == 0 || m.kink >= ConstantsLib.WAD) revert ParameterOutOfBounds("kink", m.kink);
-        uint256 maxRate = uint256(m.baseRate) + m.slope1 + m.slope2;
-        if (maxRate > ConstantsLib.MAX_RATE_PER_SECOND) revert ParameterOutOfBounds("maxRate", maxRate);
-        InterestConfig memory old = _rates;
-        _rates = InterestConfig({
-            baseRate: uint40(m.baseRate),
-            slope1: uint40(m.slope1),
-            slope2: uint40(m.slope2),
-            kink: m.kink,
-            reserveFactor: old.reserveFactor
-        });
-        _emitSet("baseRate", address(0), old.baseRate, m.baseRate);
-        _emitSet("slope1", address(0), old.slope1, m.slope1);
-        _emitSet("slope2", address(0), old.slope2, m.slope2);
-        _emitSet("kink", address(0), old.kink, m.kink);
-    }
-
-    function _setRiskParams(RiskParams memory p) internal {
-        if (p.closeFactor == 0 || p.closeFactor > ConstantsLib.WAD) revert ParameterOutOfBounds("closeFactor", p.closeFactor);
-        if (p.fullCloseHealthFactor > ConstantsLib.WAD) {
-            revert ParameterOutOfBounds("fullCloseHealthFactor", p.fullCloseHealthFactor);
-        }
-        if (p.reserveFactor > ConstantsLib.MAX_RESERVE_FACTOR) {
-            revert ParameterOutOfBounds("reserveFactor", p.reserveFactor);
-        }
-        // A partial liquidation of a debt above smallDebtValue never leaves less than minBorrowValue.
-        if (p.smallDebtValue < 2 * uint256(p.minBorrowValue)) {
-            revert ParameterOutOfBounds("smallDebtValue", p.smallDebtValue);
-        }
-        // A fresh position (at least minBorrowValue) is never dust.
-        if (p.dustValue != 0 && p.dustValue >= p.minBorrowValue) revert ParameterOutOfBounds("dustValue", p.dustValue);
-        RiskConfig memory old = _risk;
+    function _storeRiskParams(RiskParams memory p) internal {
         _risk = RiskConfig({
             closeFactor: p.closeFactor,
             fullCloseHealthFactor: p.fullCloseHealthFactor,
@@ -908,17 +811,6 @@ contract LendingPool is ILendingPool, Ownable2Step, ReentrancyGuardTransient {
             minBorrowValue: p.minBorrowValue,
             borrowCap: p.borrowCap
         });
-        _emitSet("reserveFactor", address(0), _rates.reserveFactor, p.reserveFactor);
         _rates.reserveFactor = p.reserveFactor;
-        _emitSet("closeFactor", address(0), old.closeFactor, p.closeFactor);
-        _emitSet("fullCloseHealthFactor", address(0), old.fullCloseHealthFactor, p.fullCloseHealthFactor);
-        _emitSet("borrowCap", address(0), old.borrowCap, p.borrowCap);
-        _emitSet("minBorrowValue", address(0), old.minBorrowValue, p.minBorrowValue);
-        _emitSet("smallDebtValue", address(0), old.smallDebtValue, p.smallDebtValue);
-        _emitSet("dustValue", address(0), old.dustValue, p.dustValue);
-    }
-
-    function _emitSet(bytes32 name, address target, uint256 oldValue, uint256 newValue) internal {
-        if (oldValue != newValue) emit ParameterSet(name, target, oldValue, newValue);
     }
 }

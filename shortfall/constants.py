@@ -21,6 +21,9 @@ MAX_UINT256 = 2**256 - 1
 FEED_DECIMALS = 8
 DEAD_ADDRESS = "0x000000000000000000000000000000000000dEaD"
 
+# The contracts of one deployment, in deployment order (each knows the others' addresses in advance).
+CORE_CONTRACTS = ("ReserveFund", "LPToken", "Configurator", "LendingPool")
+
 
 def apr_to_per_second(apr_wad: int) -> int:
     """A yearly rate (WAD) as the per-second rate the rate model stores, rounded down."""

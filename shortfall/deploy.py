@@ -1,9 +1,10 @@
-"""Deploying a Shortfall system: ReserveFund, LPToken and LendingPool wired by predicted addresses.
+"""Deploying a Shortfall system: ReserveFund, LPToken, Configurator and LendingPool wired by predicted
+addresses.
 
-The three contracts reference each other immutably. The ReserveFund and the LPToken are deployed first
-with the addresses the next deployments of the same account will get (CREATE: keccak(rlp(sender,
-nonce))); the LendingPool's constructor then checks the wiring and reverts with `WiringMismatch` if any
-other transaction came in between.
+The four contracts reference each other immutably. The ReserveFund, the LPToken and the Configurator are
+deployed first with the pool's address, the one the fourth deployment of the same account will get
+(CREATE: keccak(rlp(sender, nonce))); the LendingPool's constructor then checks the wiring and reverts
+with `WiringMismatch` if any other transaction came in between.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Deployment:
     pool: Any
     lp_token: Any
     reserve_fund: Any
+    configurator: Any
     asset: Any
     asset_feed: Any
     collaterals: dict[str, Any] = field(default_factory=dict)
@@ -37,17 +39,24 @@ class Deployment:
 
     @property
     def contracts(self) -> dict[str, Any]:
-        return {"LendingPool": self.pool, "LPToken": self.lp_token, "ReserveFund": self.reserve_fund}
+        return {
+            "LendingPool": self.pool,
+            "LPToken": self.lp_token,
+            "ReserveFund": self.reserve_fund,
+            "Configurator": self.configurator,
+        }
 
 
 def deploy_core(
     project: Any, deployer: Any, asset: Any, asset_feed: Any, params: PoolParams, owner: str | None = None
-) -> tuple[Any, Any, Any]:
-    """Deploys ReserveFund, LPToken and LendingPool in three consecutive transactions of `deployer`."""
+) -> tuple[Any, Any, Any, Any]:
+    """Deploys ReserveFund, LPToken, Configurator and LendingPool in four consecutive transactions of
+    `deployer`; returns (pool, lp_token, reserve_fund, configurator)."""
     owner = owner or deployer.address
     nonce = deployer.nonce
     lp_address = create_address(deployer.address, nonce + 1)
-    pool_address = create_address(deployer.address, nonce + 2)
+    configurator_address = create_address(deployer.address, nonce + 2)
+    pool_address = create_address(deployer.address, nonce + 3)
     reserve = deployer.deploy(
         project.ReserveFund,
         owner,
@@ -60,18 +69,20 @@ def deploy_core(
     lp_token = deployer.deploy(
         project.LPToken, asset.address, pool_address, reserve.address, params.lp_name, params.lp_symbol
     )
+    configurator = deployer.deploy(project.Configurator, owner, pool_address, asset.address)
     loan_feed = FeedConfig(asset_feed.address, heartbeat=params.loan_heartbeat)
     pool = deployer.deploy(
         project.LendingPool,
-        owner,
         asset.address,
         lp_token.address,
         reserve.address,
+        configurator.address,
         loan_feed.as_tuple(),
         params.rate_model.as_tuple(),
         params.risk.as_tuple(),
     )
-    return pool, lp_token, reserve
+    assert configurator.address == configurator_address
+    return pool, lp_token, reserve, configurator
 
 
 def deploy_mock_token(project: Any, deployer: Any, symbol: str, decimals: int) -> Any:
@@ -90,7 +101,7 @@ def to_answer(price: float | int, decimals: int = FEED_DECIMALS) -> int:
 
 
 def list_collateral(
-    pool: Any,
+    configurator: Any,
     token: Any,
     feed: Any,
     params: CollateralParams,
@@ -100,7 +111,7 @@ def list_collateral(
 ) -> None:
     """Lists `token` as collateral priced by `feed`; `bounds` (min, max answer) default to FeedConfig's."""
     config = FeedConfig(feed.address, heartbeat, *(bounds or ()))
-    pool.listCollateral(token.address, config.as_tuple(), params.as_tuple(), sender=owner)
+    configurator.listCollateral(token.address, config.as_tuple(), params.as_tuple(), sender=owner)
 
 
 def deploy_local_system(
@@ -119,12 +130,12 @@ def deploy_local_system(
     collaterals = collaterals or {"WETH": (18, 2_000)}
     asset = deploy_mock_token(project, deployer, "USDC" if asset_decimals == 6 else "DAI", asset_decimals)
     asset_feed = deploy_feed(project, deployer, 1)
-    pool, lp_token, reserve = deploy_core(project, deployer, asset, asset_feed, params)
-    deployment = Deployment(pool, lp_token, reserve, asset, asset_feed)
+    pool, lp_token, reserve, configurator = deploy_core(project, deployer, asset, asset_feed, params)
+    deployment = Deployment(pool, lp_token, reserve, configurator, asset, asset_feed)
     for symbol, (decimals, price) in collaterals.items():
         token = deploy_mock_token(project, deployer, symbol, decimals)
         feed = deploy_feed(project, deployer, price)
-        list_collateral(pool, token, feed, collateral_params or CollateralParams(), deployer)
+        list_collateral(configurator, token, feed, collateral_params or CollateralParams(), deployer)
         deployment.collaterals[symbol] = token
         deployment.feeds[symbol] = feed
     return deployment

@@ -192,14 +192,17 @@ def deploy_network(
     start_block = chain.blocks.head.number
     asset = project.ERC20Mock.at(plan.asset.address)
     asset_feed = project.SettableFeed.at(plan.asset.feed)
-    pool, lp_token, reserve = deploy_core(project, deployer, asset, asset_feed, plan.params, plan.owner)
+    pool, lp_token, reserve, configurator = deploy_core(project, deployer, asset, asset_feed, plan.params, plan.owner)
     _check_loan_feed_bounds(pool, plan.asset)
-    log(f"LendingPool {pool.address}, LPToken {lp_token.address}, ReserveFund {reserve.address}")
-    txs = [c.txn_hash for c in (pool, lp_token, reserve)]
+    log(
+        f"LendingPool {pool.address}, LPToken {lp_token.address}, ReserveFund {reserve.address}, "
+        f"Configurator {configurator.address}"
+    )
+    txs = [c.txn_hash for c in (reserve, lp_token, configurator, pool)]
     owner_is_deployer = plan.owner in (None, deployer.address)
     for c in plan.collaterals:
         if owner_is_deployer:
-            receipt = pool.listCollateral(
+            receipt = configurator.listCollateral(
                 c.address,
                 FeedConfig(c.feed, c.heartbeat, c.min_answer, c.max_answer).as_tuple(),
                 c.params.as_tuple(),
@@ -249,14 +252,19 @@ def deploy_network(
                 "tx": lp_token.txn_hash,
                 "args": [plan.asset.address, pool.address, reserve.address, plan.params.lp_name, plan.params.lp_symbol],
             },
+            "Configurator": {
+                "address": configurator.address,
+                "tx": configurator.txn_hash,
+                "args": [plan.owner or deployer.address, pool.address, plan.asset.address],
+            },
             "LendingPool": {
                 "address": pool.address,
                 "tx": pool.txn_hash,
                 "args": [
-                    plan.owner or deployer.address,
                     plan.asset.address,
                     lp_token.address,
                     reserve.address,
+                    configurator.address,
                     list(FeedConfig(plan.asset.feed, plan.asset.heartbeat).as_tuple()),
                     list(plan.params.rate_model.as_tuple()),
                     list(plan.params.risk.as_tuple()),
@@ -341,16 +349,21 @@ def verify_record(record: DeploymentRecord, rpc: Rpc) -> list[str]:
             problems.append(f"{name}: no code at {info['address']}")
     if problems:
         return problems
-    pool, lp, reserve = (record.address(n) for n in ("LendingPool", "LPToken", "ReserveFund"))
+    pool, lp, reserve, configurator = (
+        record.address(n) for n in ("LendingPool", "LPToken", "ReserveFund", "Configurator")
+    )
     asset = record.tokens["asset"]["address"]
     addr = lambda to, sig: _checksum(_call(rpc, to, sig, ["address"])[0])  # noqa: E731
     uint = lambda to, sig: _call(rpc, to, sig, ["uint256"])[0]  # noqa: E731
 
     # Ownership and wiring.
-    for name, contract in (("LendingPool", pool), ("ReserveFund", reserve)):
+    for name, contract in (("Configurator", configurator), ("ReserveFund", reserve)):
         expect(f"{name}.owner", addr(contract, "owner()"), record.owner)
         expect(f"{name}.pendingOwner", addr(contract, "pendingOwner()"), ZERO_ADDRESS)
     expect("LendingPool.asset", addr(pool, "asset()"), asset)
+    expect("LendingPool.configurator", addr(pool, "configurator()"), configurator)
+    expect("Configurator.pool", addr(configurator, "pool()"), pool)
+    expect("Configurator.asset", addr(configurator, "asset()"), asset)
     expect("LendingPool.lpToken", addr(pool, "lpToken()"), lp)
     expect("LendingPool.reserveFund", addr(pool, "reserveFund()"), reserve)
     expect("LPToken.pool", addr(lp, "pool()"), pool)

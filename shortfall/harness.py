@@ -14,6 +14,7 @@ from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
 
 from shortfall.abi_coverage import selector_of
+from shortfall.constants import CORE_CONTRACTS
 from shortfall.invariants import Snapshot
 from shortfall.model import Collateral, Feed, Model, Source, configure
 from shortfall.rpc import Rpc, encode_call
@@ -62,6 +63,7 @@ class FuzzChain:
         self.pool = system.pool.address
         self.lp = system.lp_token.address
         self.reserve = system.reserve_fund.address
+        self.configurator = system.configurator.address
         self.asset = system.asset.address
         self.tokens = {symbol: token.address for symbol, token in system.collaterals.items()}
         self.feeds = {"asset": system.asset_feed.address} | {s: f.address for s, f in system.feeds.items()}
@@ -216,9 +218,9 @@ def model_from_chain(chain: FuzzChain, params: Any, reserve_floor: int, buy_disc
 
 
 def error_names(project: Any) -> dict[str, str]:
-    """4-byte selector -> custom error name, over LendingPool, LPToken and ReserveFund."""
+    """4-byte selector -> custom error name, over the core contracts."""
     names = {}
-    for contract in ("LendingPool", "LPToken", "ReserveFund"):
+    for contract in CORE_CONTRACTS:
         for abi in project.get_contract(contract).contract_type.abi:
             if abi.type == "error":
                 names[selector_of(abi.selector)] = abi.name

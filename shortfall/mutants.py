@@ -69,7 +69,7 @@ MUTANTS = [
     Mutant(
         "realize-takes-collateral-without-paying",
         "contracts/LendingPool.sol",
-        "lpToken.burnReserveShares(paidShares);",
+        "_burnReserveShares(paidShares);",
         "",
     ),
 ]

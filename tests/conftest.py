@@ -13,7 +13,7 @@ import ape
 import pytest
 
 from shortfall.abi_coverage import AbiCoverage
-from shortfall.constants import MAX_UINT256, WAD
+from shortfall.constants import CORE_CONTRACTS, MAX_UINT256, WAD
 from shortfall.deploy import Deployment, deploy_local_system, to_answer
 from shortfall.params import PoolParams
 
@@ -26,11 +26,11 @@ DECIMALS = [int(d) for d in os.environ.get("SHORTFALL_DECIMALS", "6,18").split("
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """The ABI coverage gate: with SHORTFALL_ABI_GATE=1, fail if any function, custom error or event of
-    LendingPool, LPToken or ReserveFund was never exercised."""
+    LendingPool, LPToken, ReserveFund or Configurator was never exercised."""
     if os.environ.get("SHORTFALL_ABI_GATE") != "1" or exitstatus != 0:
         return
     missing = {}
-    for name in ("LendingPool", "LPToken", "ReserveFund"):
+    for name in CORE_CONTRACTS:
         gaps = COVERAGE.missing(ape.project.get_contract(name).contract_type)
         if gaps:
             missing[name] = gaps
@@ -40,7 +40,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reporter.write_line("ABI coverage gate FAILED: never exercised:\n" + "\n".join(lines), red=True)
         session.exitstatus = 1
     else:
-        reporter.write_line("ABI coverage gate: every function, error and event of the 3 contracts exercised")
+        reporter.write_line(
+            f"ABI coverage gate: every function, error and event of the {len(CORE_CONTRACTS)} contracts exercised"
+        )
 
 
 # ---------------------------------------------------------------- roles
@@ -127,6 +129,12 @@ def lp_token(system):
 @pytest.fixture(scope="session")
 def reserve(system):
     return system.reserve_fund
+
+
+@pytest.fixture(scope="session")
+def configurator(system):
+    """The pool's governance: every owner setter lives here."""
+    return system.configurator
 
 
 @pytest.fixture(scope="session")
@@ -227,11 +235,11 @@ def approve_liquidator(system, liquidator, units):
 
 
 @pytest.fixture
-def zero_rates(pool, gov):
+def zero_rates(configurator, pool, gov):
     """No interest, so that amounts in a test can be computed exactly by hand."""
     from shortfall.params import RateModel
 
-    pool.setRateModel(RateModel(0, 0, 0, wad(0.8)).as_tuple(), sender=gov)
+    configurator.setRateModel(RateModel(0, 0, 0, wad(0.8)).as_tuple(), sender=gov)
 
 
 @pytest.fixture

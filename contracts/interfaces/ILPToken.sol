@@ -26,9 +26,7 @@ interface ILPToken is IERC4626 {
     /// @notice Assets one whole share (10 ** decimals()) redeems for, interest accrued to now.
     function sharePrice() external view returns (uint256);
 
-    /// @notice Mints the reserve's cut of interest to the ReserveFund. Only the pool.
-    function mintReserveShares(uint256 shares) external;
-
-    /// @notice Burns `shares` of the ReserveFund to cover a loss. Only the pool.
-    function burnReserveShares(uint256 shares) external;
+    /// @notice Mints the ReserveFund's `pendingShares` (the reserve's cut of interest the pool kept pending),
+    /// then burns `shares` of the ReserveFund to cover a loss or pay for collateral. Only the pool.
+    function burnReserveShares(uint256 pendingShares, uint256 shares) external;
 }

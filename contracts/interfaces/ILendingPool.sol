@@ -10,6 +10,17 @@ struct FeedConfig {
     int128 maxAnswer;
 }
 
+/// @notice How the pool prices a token, as built by the Configurator from a FeedConfig: decimals are read
+/// once, at listing.
+struct PriceSource {
+    address feed;
+    uint8 feedDecimals;
+    uint8 tokenDecimals;
+    uint32 heartbeat;
+    int128 minAnswer;
+    int128 maxAnswer;
+}
+
 /// @notice Risk parameters of one collateral (WAD fractions; supplyCap in collateral units).
 struct CollateralParams {
     uint64 maxLtv;
@@ -100,16 +111,6 @@ interface ILendingPool {
         uint256 sharePriceBefore,
         uint256 sharePriceAfter
     );
-    /// @notice A parameter changed. `target` is the collateral, or address(0) for pool-wide ones.
-    event ParameterSet(bytes32 indexed name, address indexed target, uint256 oldValue, uint256 newValue);
-    /// @notice `token` was listed as collateral with its feed.
-    event CollateralListed(address indexed token, address indexed feed, uint8 tokenDecimals, uint8 feedDecimals);
-    /// @notice A lower liquidation threshold for `token` takes effect from `readyAt`.
-    event LtDecreaseRequested(address indexed token, uint256 newLiquidationThreshold, uint256 readyAt);
-    /// @notice `account` paused deposit, mint, borrow and supplyCollateral.
-    event Paused(address account);
-    /// @notice `account` ended the pause.
-    event Unpaused(address account);
 
     /* ERRORS */
 
@@ -119,8 +120,6 @@ interface ILendingPool {
     error ZeroAddress(bytes32 what);
     /// @notice `token` is not a listed collateral.
     error UnknownCollateral(address token);
-    /// @notice `token` is already listed.
-    error AlreadyListed(address token);
     /// @notice `borrower` already has MAX_COLLATERALS collaterals enabled.
     error TooManyCollaterals(address borrower);
     /// @notice The supply cap `cap` of `token` would be exceeded.
@@ -153,26 +152,18 @@ interface ILendingPool {
     error NotInsolvent(address borrower, uint256 collateralValue, uint256 debtValue);
     /// @notice The reserve holds `reserveAssets`, less than the `needed` collateral value; liquidate instead.
     error ReserveInsufficient(uint256 reserveAssets, uint256 needed);
-    /// @notice `value` is outside the hard bounds of parameter `name`.
-    error ParameterOutOfBounds(bytes32 name, uint256 value);
-    /// @notice The pending threshold decrease of `token` is ready only at `readyAt`.
-    error LtDecreaseNotReady(address token, uint256 readyAt);
-    /// @notice `token` has no pending threshold decrease.
-    error NoPendingLtDecrease(address token);
     /// @notice `caller` may not call this function.
     error Unauthorized(address caller);
-    /// @notice The LPToken or the ReserveFund given at construction is not wired to this pool.
+    /// @notice The LPToken, ReserveFund or Configurator given at construction is not wired to this pool.
     error WiringMismatch();
     /// @notice The pool is paused.
     error EnforcedPause();
-    /// @notice The pool is not paused.
-    error ExpectedPause();
 
     /* LENDERS (called by the LPToken) */
 
-    /// @notice Accrues interest up to now, minting the reserve's cut.
+    /// @notice Accrues interest up to now; the reserve's cut is added to `pendingReserveShares`.
     /// @return totalAssets cash + total borrows after accrual.
-    /// @return totalShares LP shares after the reserve's cut was minted.
+    /// @return totalShares LP shares after accrual, the reserve's pending shares included.
     function accrueInterest() external returns (uint256 totalAssets, uint256 totalShares);
 
     /// @notice Records `assets` the LPToken has just sent to the pool. Only the LPToken.
@@ -180,6 +171,16 @@ interface ILendingPool {
 
     /// @notice Sends `assets` of cash to `receiver`. Only the LPToken, for withdrawals.
     function payOut(address receiver, uint256 assets) external;
+
+    /// @notice Reserve shares accrued from the reserve factor and not yet minted as LPToken shares. They are
+    /// LP shares in every respect: `LPToken.totalSupply()` and `LPToken.balanceOf(reserveFund)` include them.
+    /// @dev Kept in a slot every accrual writes anyway, so an accrual makes no call to the LPToken to mint.
+    function pendingReserveShares() external view returns (uint128);
+
+    /// @notice Hands the pending reserve shares to the LPToken, which mints them to the ReserveFund (with
+    /// their Transfer event) before any transfer out of the reserve. Only the LPToken.
+    /// @return shares The pending reserve shares, now zero here.
+    function takePendingReserveShares() external returns (uint256 shares);
 
     /* BORROWERS */
 
@@ -264,31 +265,41 @@ interface ILendingPool {
     /// @notice Current borrow rate per second (WAD) from the kinked model.
     function borrowRatePerSecond() external view returns (uint256);
 
-    /* GOVERNANCE */
+    /// @notice The Configurator, the only contract that can change this pool's parameters.
+    function configurator() external view returns (address);
 
-    /// @notice Lists `token` as collateral priced by `feed` with `params`. Only the owner.
-    function listCollateral(address token, FeedConfig calldata feed, CollateralParams calldata params) external;
+    /// @notice How `token` is priced (the loan asset or a listed collateral).
+    function priceSources(address token)
+        external
+        view
+        returns (
+            address feed,
+            uint8 feedDecimals,
+            uint8 tokenDecimals,
+            uint32 heartbeat,
+            int128 minAnswer,
+            int128 maxAnswer
+        );
 
-    /// @notice Sets the risk parameters of `token`. A lower liquidation threshold goes through
-    /// `requestLtDecrease` instead. Only the owner.
-    function setCollateralParams(address token, CollateralParams calldata params) external;
+    /// @notice Risk parameters of collateral `token`, its total supplied and whether it is listed.
+    function collaterals(address token) external view returns (CollateralParams memory, uint256, bool);
 
-    /// @notice Starts lowering the liquidation threshold of `token` to `newLt`, by at most
-    /// MAX_LT_DECREASE_STEP, effective after LT_DECREASE_DELAY. Only the owner.
-    function requestLtDecrease(address token, uint256 newLt) external;
+    /* CONFIGURATION: narrow writers, only the Configurator (which holds every bound check) */
 
-    /// @notice Applies a pending threshold decrease whose delay has passed. Permissionless.
-    function applyLtDecrease(address token) external;
+    /// @notice Stores how `token` is priced. Only the Configurator.
+    function writePriceSource(address token, PriceSource calldata source) external;
 
-    /// @notice Sets the kinked rate model (accrues first, at the old rate). Only the owner.
-    function setRateModel(RateModel calldata model) external;
+    /// @notice Lists `token` (if new) and stores its risk parameters; its total supplied is kept. Only the
+    /// Configurator.
+    function writeCollateral(address token, CollateralParams calldata params) external;
 
-    /// @notice Sets the pool-wide risk parameters (accrues first). Only the owner.
-    function setRiskParams(RiskParams calldata params) external;
+    /// @notice Accrues interest at the old rate, then stores the rate model. Only the Configurator.
+    function writeRateModel(RateModel calldata model) external;
 
-    /// @notice Pauses deposit, mint, borrow and supplyCollateral. Nothing else. Only the owner.
-    function pause() external;
+    /// @notice Accrues interest at the old reserve factor, then stores the risk parameters. Only the
+    /// Configurator.
+    function writeRiskParams(RiskParams calldata params) external;
 
-    /// @notice Ends a pause. Only the owner.
-    function unpause() external;
+    /// @notice Sets the pause flag. Only the Configurator.
+    function writePaused(bool paused) external;
 }

@@ -254,12 +254,12 @@ class ChainEngine:
     # ------------------------------------------------------------ deployment
 
     def deploy(self, answers: dict[str, int]) -> None:
-        """Tokens, feeds, the three contracts and the lens, with ape (not timed as part of the replay)."""
+        """Tokens, feeds, the four core contracts and the lens, with ape (not timed as part of the replay)."""
         s, project, deployer = self.scenario, self.project, self.deployer
         params = pool_params(s)
         loan = deploy_mock_token(project, deployer, s.loan.symbol, s.loan.decimals)
         loan_feed = deployer.deploy(project.SettableFeed, FEED_DECIMALS, answers[s.loan.symbol])
-        pool, lp_token, reserve = deploy_core(project, deployer, loan, loan_feed, params)
+        pool, lp_token, reserve, configurator = deploy_core(project, deployer, loan, loan_feed, params)
         self.tokens = {s.loan.symbol: loan.address}
         self.feeds = {s.loan.symbol: loan_feed.address}
         for symbol, asset in s.collaterals.items():
@@ -269,7 +269,7 @@ class ChainEngine:
                 asset.max_ltv, asset.liquidation_threshold, asset.liquidation_bonus, supply_cap_units(s, symbol)
             )
             bounds = answer_bounds(asset.min_price, asset.max_price)
-            list_collateral(pool, token, feed, collateral, deployer, s.oracle.pool_heartbeat, bounds)
+            list_collateral(configurator, token, feed, collateral, deployer, s.oracle.pool_heartbeat, bounds)
             self.tokens[symbol], self.feeds[symbol] = token.address, feed.address
         self.pool, self.lp_token, self.reserve = pool.address, lp_token.address, reserve.address
         self.lens = deployer.deploy(project.ShortfallLens).address

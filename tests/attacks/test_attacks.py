@@ -85,13 +85,15 @@ def test_self_liquidation__borrower_liquidates_itself__no_profit(
     assert after <= before + units(1)  # the bonus is its own collateral: no value created
 
 
-def test_pumped_thin_collateral__supply_cap_bounds_the_borrow(project, pool, gov, alice, stranger, deposit, units):
+def test_pumped_thin_collateral__supply_cap_bounds_the_borrow(
+    configurator, project, pool, gov, alice, stranger, deposit, units
+):
     """Mango: a thin collateral pumped 20x can back at most cap * pumped price * max LTV."""
     deposit(alice, 1_000_000)
     mngo = project.ERC20Mock.deploy("MNGO", "MNGO", 18, sender=gov)
     feed = project.SettableFeed.deploy(8, 2 * 10**6, sender=gov)  # $0.02
     cap = 1_000_000 * WAD  # 1M tokens = $20,000 at the honest price
-    pool.listCollateral(
+    configurator.listCollateral(
         mngo, FeedConfig(feed.address).as_tuple(), CollateralParams(supply_cap=cap).as_tuple(), sender=gov
     )
     mngo.mint(stranger, 100 * cap, sender=stranger)
@@ -109,11 +111,11 @@ def test_pumped_thin_collateral__supply_cap_bounds_the_borrow(project, pool, gov
 
 @pytest.mark.parametrize("decimals", [0, 24])
 def test_extreme_decimals__collateral_with_0_or_24__values_and_liquidates(
-    project, pool, gov, alice, stranger, liquidator, deposit, approve_liquidator, units, decimals
+    configurator, project, pool, gov, alice, stranger, liquidator, deposit, approve_liquidator, units, decimals
 ):
     token = project.ERC20Mock.deploy("X", "X", decimals, sender=gov)
     feed = project.SettableFeed.deploy(8, 1_000 * 10**8, sender=gov)
-    pool.listCollateral(token, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+    configurator.listCollateral(token, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
     deposit(alice, 100_000)
     amount = 10 * 10**decimals
     token.mint(stranger, amount, sender=stranger)
@@ -189,10 +191,10 @@ def test_quirky_loan_asset__no_return_value_and_zero_transfer_revert__full_cycle
     from shortfall.params import PoolParams
 
     asset = project.QuirkyERC20Mock.deploy(6, sender=gov)
-    pool, lp, reserve = deploy_core(project, gov, asset, deploy_feed(project, gov, 1), PoolParams())
+    pool, lp, reserve, configurator = deploy_core(project, gov, asset, deploy_feed(project, gov, 1), PoolParams())
     weth = deploy_mock_token(project, gov, "WETH", 18)
     weth_feed = deploy_feed(project, gov, 2_000)
-    list_collateral(pool, weth, weth_feed, CollateralParams(), gov)
+    list_collateral(configurator, weth, weth_feed, CollateralParams(), gov)
     for account in (alice, dave, liquidator, gov):
         asset.mint(account, 10**12, sender=account)
     asset.approve(lp, MAX_UINT256, sender=alice)

@@ -12,11 +12,11 @@ from shortfall.params import CollateralParams, FeedConfig, PoolParams
 
 
 @pytest.fixture
-def hook_market(project, pool, gov):
+def hook_market(configurator, project, pool, gov):
     """A hook token listed as collateral at $100, and its settable feed."""
     token = project.HookERC20Mock.deploy(sender=gov)
     feed = deploy_feed(project, gov, 100)
-    pool.listCollateral(token, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+    configurator.listCollateral(token, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
     return token, feed
 
 
@@ -30,8 +30,8 @@ def hook_asset_system(project, gov) -> Deployment:
     """A second system whose loan asset is the hostile token."""
     asset = project.HookERC20Mock.deploy(sender=gov)
     feed = deploy_feed(project, gov, 1)
-    pool, lp_token, reserve = deploy_core(project, gov, asset, feed, PoolParams())
-    return Deployment(pool, lp_token, reserve, asset, feed)
+    pool, lp_token, reserve, configurator = deploy_core(project, gov, asset, feed, PoolParams())
+    return Deployment(pool, lp_token, reserve, configurator, asset, feed)
 
 
 def test_pool__collateral_reenters__reverts(pool, hook_collateral, dave):
@@ -88,9 +88,9 @@ FEE_BPS = 100  # 1% of every transfer burnt by the token
 
 
 @pytest.fixture
-def fee_collateral(project, pool, gov):
+def fee_collateral(project, configurator, gov):
     token = project.FeeOnTransferERC20Mock.deploy(18, FEE_BPS, sender=gov)
-    list_collateral(pool, token, deploy_feed(project, gov, 100), CollateralParams(), gov)
+    list_collateral(configurator, token, deploy_feed(project, gov, 100), CollateralParams(), gov)
     return token
 
 
@@ -99,11 +99,11 @@ def fee_asset_system(project, gov) -> Deployment:
     """A system whose loan asset charges a fee once switched on (it starts at 0), with WETH at $2,000."""
     asset = project.FeeOnTransferERC20Mock.deploy(6, 0, sender=gov)
     feed = deploy_feed(project, gov, 1)
-    pool, lp_token, reserve = deploy_core(project, gov, asset, feed, PoolParams())
+    pool, lp_token, reserve, configurator = deploy_core(project, gov, asset, feed, PoolParams())
     weth = project.ERC20Mock.deploy("Wrapped Ether", "WETH", 18, sender=gov)
     weth_feed = deploy_feed(project, gov, 2_000)
-    list_collateral(pool, weth, weth_feed, CollateralParams(), gov)
-    return Deployment(pool, lp_token, reserve, asset, feed, {"WETH": weth}, {"WETH": weth_feed})
+    list_collateral(configurator, weth, weth_feed, CollateralParams(), gov)
+    return Deployment(pool, lp_token, reserve, configurator, asset, feed, {"WETH": weth}, {"WETH": weth_feed})
 
 
 def test_pool__fee_on_transfer_collateral__reverts(pool, fee_collateral, dave):

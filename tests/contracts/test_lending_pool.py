@@ -1,4 +1,5 @@
-"""LendingPool: collateral, borrowing, repaying, interest, views, governance, and bad input."""
+"""LendingPool: collateral, borrowing, repaying, interest, views, wiring, and bad input (governance:
+test_configurator.py)."""
 
 import ape
 import pytest
@@ -23,7 +24,7 @@ def test_supply_collateral__listed__credits_and_enables(pool, weth, dave, supply
 
 
 def test_supply_collateral__bad_input__reverts_and_changes_nothing(
-    pool, weth, asset, dave, gov, supply, snapshot_state, system
+    configurator, pool, weth, asset, dave, gov, supply, snapshot_state, system
 ):
     supply(dave, "WETH", 1)
     weth.mint(dave, 10 * WAD, sender=dave)
@@ -35,17 +36,17 @@ def test_supply_collateral__bad_input__reverts_and_changes_nothing(
         pool.supplyCollateral(weth, WAD, ZERO, sender=dave)
     with ape.reverts(pool.UnknownCollateral):
         pool.supplyCollateral(asset, WAD, dave, sender=dave)
-    pool.setCollateralParams(weth, CollateralParams(supply_cap=2 * WAD).as_tuple(), sender=gov)
+    configurator.setCollateralParams(weth, CollateralParams(supply_cap=2 * WAD).as_tuple(), sender=gov)
     with ape.reverts(pool.SupplyCapExceeded):
         pool.supplyCollateral(weth, 2 * WAD, dave, sender=dave)
     assert snapshot_state(dave) == before
 
 
-def test_supply_collateral__fifth_token__reverts_too_many(project, pool, gov, dave, system, supply):
+def test_supply_collateral__fifth_token__reverts_too_many(configurator, project, pool, gov, dave, system, supply):
     for symbol in ("A", "B", "C"):
         token = project.ERC20Mock.deploy(symbol, symbol, 18, sender=gov)
         feed = project.SettableFeed.deploy(8, 10**8, sender=gov)
-        pool.listCollateral(token, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+        configurator.listCollateral(token, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
         system.collaterals[symbol] = token
         system.feeds[symbol] = feed
     for symbol in ("WETH", "WBTC", "A", "B"):
@@ -103,7 +104,7 @@ def test_borrow__within_ltv__debt_and_cash_move(pool, asset, alice, dave, deposi
 
 
 def test_borrow__bad_input__reverts_and_changes_nothing(
-    pool, gov, alice, dave, erin, deposit, supply, units, snapshot_state
+    configurator, pool, gov, alice, dave, erin, deposit, supply, units, snapshot_state
 ):
     deposit(alice, 20_000)
     supply(dave, "WETH", 10)
@@ -120,7 +121,7 @@ def test_borrow__bad_input__reverts_and_changes_nothing(
         pool.borrow(units(99), dave, sender=dave)
     with ape.reverts(pool.InsufficientCash):
         pool.borrow(units(20_001), dave, sender=dave)
-    pool.setRiskParams(RiskParams(borrow_cap=units(5_000)).as_tuple(), sender=gov)
+    configurator.setRiskParams(RiskParams(borrow_cap=units(5_000)).as_tuple(), sender=gov)
     before = snapshot_state(dave, erin)
     with ape.reverts(pool.BorrowCapExceeded):
         pool.borrow(units(5_001), dave, sender=dave)
@@ -148,11 +149,11 @@ def test_borrow__stale_price__reverts(pool, alice, dave, deposit, supply, units,
         pool.borrow(units(1_000), dave, sender=dave)
 
 
-def test_borrow__floor_clamped_feed__refused_at_bound(project, pool, gov, alice, dave, deposit, units, system):
+def test_borrow__floor_clamped_feed__refused_at_bound(configurator, project, pool, gov, alice, dave, deposit, units, system):
     """The LUNA failure: a feed that clamps at its floor is no price."""
     luna = project.ERC20Mock.deploy("LUNA", "LUNA", 18, sender=gov)
     feed = project.SettableFeed.deploy(8, 80 * 10**8, sender=gov)
-    pool.listCollateral(luna, FeedConfig(feed.address, 3600, 10**7, 10**12).as_tuple(), CollateralParams().as_tuple(), sender=gov)
+    configurator.listCollateral(luna, FeedConfig(feed.address, 3600, 10**7, 10**12).as_tuple(), CollateralParams().as_tuple(), sender=gov)
     deposit(alice, 100_000)
     luna.mint(dave, 100 * WAD, sender=dave)
     luna.approve(pool, MAX_UINT256, sender=dave)
@@ -179,12 +180,12 @@ def test_repay__partial_then_max__debt_cleared(pool, asset, alice, dave, deposit
 
 
 def test_repay__stale_price_and_paused__full_repay_still_succeeds(
-    pool, asset, alice, dave, deposit, open_position, units, system, gov
+    configurator, pool, asset, alice, dave, deposit, open_position, units, system, gov
 ):
     deposit(alice, 100_000)
     open_position(dave, 10, 10_000)
     system.feeds["WETH"].setAnswerAt(2000 * 10**8, 1, sender=gov)
-    pool.pause(sender=gov)
+    configurator.pause(sender=gov)
     asset.mint(dave, units(10), sender=dave)
     asset.approve(pool, MAX_UINT256, sender=dave)
     pool.repay(MAX_UINT256, dave, sender=dave)
@@ -274,13 +275,13 @@ def test_views__lens_and_health__agree(pool, alice, dave, erin, deposit, open_po
     assert pool.healthFactor(alice) == MAX_UINT256
 
 
-def test_views__getters__report_configuration(pool, lp_token, reserve, asset, weth, system):
+def test_views__getters__report_configuration(configurator, pool, lp_token, reserve, asset, weth, system):
     assert pool.asset() == asset.address and pool.lpToken() == lp_token.address
     assert pool.reserveFund() == reserve.address
     source = pool.priceSources(weth)
     assert source.feed == system.feeds["WETH"].address and source.tokenDecimals == 18 and source.feedDecimals == 8
     assert pool.collaterals(weth)[2] is True
-    assert pool.pendingLtDecrease(weth).readyAt == 0
+    assert configurator.pendingLtDecrease(weth).readyAt == 0
     assert pool.totalBorrowShares() == 0 and pool.paused() is False
     assert pool.collateralToAssetsUp(weth, WAD) == 2_000 * 10 ** asset.decimals()
     with ape.reverts(pool.UnknownCollateral):
@@ -289,167 +290,18 @@ def test_views__getters__report_configuration(pool, lp_token, reserve, asset, we
     assert assets == pool.totalAssets() and shares == lp_token.totalSupply()
 
 
-# ---------------------------------------------------------------- governance
-
-
-def test_governance__non_owner__reverts(pool, weth, stranger):
-    calls = [
-        lambda: pool.setRateModel(RateModel().as_tuple(), sender=stranger),
-        lambda: pool.setRiskParams(RiskParams().as_tuple(), sender=stranger),
-        lambda: pool.setCollateralParams(weth, CollateralParams().as_tuple(), sender=stranger),
-        lambda: pool.requestLtDecrease(weth, wad(0.78), sender=stranger),
-        lambda: pool.listCollateral(weth, FeedConfig(weth.address).as_tuple(), CollateralParams().as_tuple(), sender=stranger),
-        lambda: pool.pause(sender=stranger),
-        lambda: pool.unpause(sender=stranger),
-    ]
-    for call in calls:
-        with ape.reverts(pool.OwnableUnauthorizedAccount):
-            call()
-
-
-@pytest.mark.parametrize(
-    "params, name",
-    [
-        (CollateralParams(max_ltv=wad(0.8), liquidation_threshold=wad(0.8)), "maxLtv"),
-        (CollateralParams(max_ltv=0), "maxLtv"),
-        (CollateralParams(liquidation_bonus=wad(0.16)), "liquidationBonus"),
-        (CollateralParams(max_ltv=wad(0.8), liquidation_threshold=wad(0.9), liquidation_bonus=wad(0.12)), "liquidationThreshold"),
-        (CollateralParams(liquidation_threshold=wad(0.79)), "liquidationThreshold"),
-    ],
-    ids=["ltv-not-below-lt", "ltv-zero", "bonus-above-15%", "lt-times-bonus-above-1", "lt-decrease-immediate"],
-)
-def test_set_collateral_params__out_of_bounds__reverts(pool, weth, gov, params, name):
-    with ape.reverts(pool.ParameterOutOfBounds):
-        pool.setCollateralParams(weth, params.as_tuple(), sender=gov)
-    assert pool.collaterals(weth)[0] == CollateralParams().as_tuple()[:4]
-
-
-def test_set_collateral_params__raise_lt__emits_old_and_new(pool, weth, gov):
-    receipt = pool.setCollateralParams(weth, CollateralParams(liquidation_threshold=wad(0.82)).as_tuple(), sender=gov)
-    event = receipt.events.filter(pool.ParameterSet)[0]
-    assert event.oldValue == wad(0.8) and event.newValue == wad(0.82) and event.target == weth.address
-
-
-def test_lt_decrease__after_delay__applies_by_bounded_step(pool, weth, gov, stranger, chain):
-    with ape.reverts(pool.ParameterOutOfBounds):
-        pool.requestLtDecrease(weth, wad(0.74), sender=gov)  # a step above 5%
-    with ape.reverts(pool.NoPendingLtDecrease):
-        pool.applyLtDecrease(weth, sender=stranger)
-    with ape.reverts(pool.UnknownCollateral):
-        pool.requestLtDecrease(pool.asset(), wad(0.78), sender=gov)
-    receipt = pool.requestLtDecrease(weth, wad(0.77), sender=gov)
-    assert receipt.events.filter(pool.LtDecreaseRequested)[0].newLiquidationThreshold == wad(0.77)
-    with ape.reverts(pool.LtDecreaseNotReady):
-        pool.applyLtDecrease(weth, sender=stranger)
-    assert pool.collaterals(weth)[0].liquidationThreshold == wad(0.8)
-    chain.pending_timestamp += LT_DECREASE_DELAY
-    pool.applyLtDecrease(weth, sender=stranger)
-    assert pool.collaterals(weth)[0].liquidationThreshold == wad(0.77)
-
-
-def test_lt_decrease__ltv_raised_meanwhile__apply_reverts(pool, weth, gov, stranger, chain):
-    pool.requestLtDecrease(weth, wad(0.77), sender=gov)
-    pool.setCollateralParams(weth, CollateralParams(max_ltv=wad(0.78)).as_tuple(), sender=gov)
-    chain.pending_timestamp += LT_DECREASE_DELAY
-    with ape.reverts(pool.ParameterOutOfBounds):
-        pool.applyLtDecrease(weth, sender=stranger)
-
-
-@pytest.mark.parametrize(
-    "risk",
-    [
-        RiskParams(close_factor=0),
-        RiskParams(close_factor=WAD + 1),
-        RiskParams(full_close_health_factor=WAD + 1),
-        RiskParams(reserve_factor=wad(0.51)),
-        RiskParams(small_debt_value=150 * WAD),
-        RiskParams(dust_value=100 * WAD),
-    ],
-    ids=["close-zero", "close-above-1", "full-close-above-1", "reserve-factor", "small-debt", "dust"],
-)
-def test_set_risk_params__out_of_bounds__reverts(pool, gov, risk):
-    with ape.reverts(pool.ParameterOutOfBounds):
-        pool.setRiskParams(risk.as_tuple(), sender=gov)
-    assert pool.riskParams() == RiskParams().as_tuple()
-
-
-@pytest.mark.parametrize(
-    "model", [RateModel(kink=0), RateModel(kink=WAD), RateModel(slope2=10**12)], ids=["kink0", "kink1", "too-fast"]
-)
-def test_set_rate_model__out_of_bounds__reverts(pool, gov, model):
-    with ape.reverts(pool.ParameterOutOfBounds):
-        pool.setRateModel(model.as_tuple(), sender=gov)
-
-
-def test_list_collateral__bad_input__reverts(project, pool, gov, weth, asset, system):
-    feed = system.feeds["WETH"]
-    token = project.ERC20Mock.deploy("X", "X", 18, sender=gov)
-    with ape.reverts(pool.AlreadyListed):
-        pool.listCollateral(weth, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
-    with ape.reverts(pool.AlreadyListed):
-        pool.listCollateral(asset, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
-    with ape.reverts(pool.ZeroAddress):
-        pool.listCollateral(ZERO, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
-    with ape.reverts(pool.ZeroAddress):
-        pool.listCollateral(token, FeedConfig(ZERO).as_tuple(), CollateralParams().as_tuple(), sender=gov)
-    with ape.reverts(pool.ParameterOutOfBounds):
-        pool.listCollateral(token, FeedConfig(feed.address, heartbeat=0).as_tuple(), CollateralParams().as_tuple(), sender=gov)
-    with ape.reverts(pool.ParameterOutOfBounds):
-        pool.listCollateral(token, FeedConfig(feed.address, 60, 10, 10).as_tuple(), CollateralParams().as_tuple(), sender=gov)
-    receipt = pool.listCollateral(token, FeedConfig(feed.address).as_tuple(), CollateralParams().as_tuple(), sender=gov)
-    assert receipt.events.filter(pool.CollateralListed)[0].token == token.address
-
-
-def test_pause__blocks_entry_only__exits_still_work(
-    pool, lp_token, asset, weth, gov, alice, dave, deposit, open_position, supply, units
-):
-    deposit(alice, 100_000)
-    open_position(dave, 10, 5_000)
-    receipt = pool.pause(sender=gov)
-    assert receipt.events.filter(pool.Paused)
-    assert lp_token.maxDeposit(alice) == 0 and lp_token.maxMint(alice) == 0
-    with ape.reverts(pool.EnforcedPause):
-        pool.borrow(units(100), dave, sender=dave)
-    with ape.reverts(pool.EnforcedPause):
-        supply(dave, "WETH", 1)
-    asset.mint(alice, units(10), sender=alice)
-    asset.approve(lp_token, MAX_UINT256, sender=alice)
-    with ape.reverts(lp_token.ERC4626ExceededMaxDeposit):
-        lp_token.deposit(units(10), alice, sender=alice)
-    with ape.reverts(lp_token.ERC4626ExceededMaxMint):
-        lp_token.mint(10**12, alice, sender=alice)
-    lp_token.redeem(lp_token.maxRedeem(alice) // 2, alice, alice, sender=alice)
-    pool.withdrawCollateral(weth, WAD, dave, sender=dave)
-    receipt = pool.unpause(sender=gov)
-    assert receipt.events.filter(pool.Unpaused)
-    with ape.reverts(pool.ExpectedPause):
-        pool.unpause(sender=gov)
-
-
-def test_ownership__two_step_transfer__then_renounce(pool, gov, stranger):
-    receipt = pool.transferOwnership(stranger, sender=gov)
-    assert receipt.events.filter(pool.OwnershipTransferStarted)
-    assert pool.pendingOwner() == stranger.address and pool.owner() == gov.address
-    receipt = pool.acceptOwnership(sender=stranger)
-    assert receipt.events.filter(pool.OwnershipTransferred) and pool.owner() == stranger.address
-    pool.renounceOwnership(sender=stranger)
-    assert pool.owner() == ZERO
-
-
 def test_wiring__pool_deployed_out_of_order__reverts(project, gov, system, creation_revert):
     args = (
-        gov,
         system.asset,
         system.lp_token,
         system.reserve_fund,
+        system.configurator,
         FeedConfig(system.asset_feed.address).as_tuple(),
         RateModel().as_tuple(),
         RiskParams().as_tuple(),
     )
     assert creation_revert(project.LendingPool, *args, sender=gov) == selector_of("WiringMismatch()")
-    assert creation_revert(project.LendingPool, ZERO, *args[1:], sender=gov) == selector_of(
-        "OwnableInvalidOwner(address)"
-    )
+    assert creation_revert(project.LendingPool, ZERO, *args[1:], sender=gov) == selector_of("ZeroAddress(bytes32)")
 
 
 def test_reserve_constructor__bad_input__reverts(project, gov, system, creation_revert):
@@ -469,3 +321,20 @@ def test_only_lp_token__direct_cash_calls__revert(pool, stranger):
         pool.creditCash(1, sender=stranger)
     with ape.reverts(pool.Unauthorized):
         pool.payOut(stranger, 1, sender=stranger)
+
+
+def test_configuration_writers__not_configurator__revert(pool, weth, gov, stranger):
+    """The pool's narrow writers answer the Configurator alone, the owner included."""
+    source = (weth.address, 8, 18, 3600, 0, 10**20)
+    calls = [
+        lambda who: pool.writePriceSource(weth, source, sender=who),
+        lambda who: pool.writeCollateral(weth, CollateralParams().as_tuple(), sender=who),
+        lambda who: pool.writeRateModel(RateModel().as_tuple(), sender=who),
+        lambda who: pool.writeRiskParams(RiskParams().as_tuple(), sender=who),
+        lambda who: pool.writePaused(True, sender=who),
+        lambda who: pool.takePendingReserveShares(sender=who),
+    ]
+    for call in calls:
+        for who in (stranger, gov):
+            with ape.reverts(pool.Unauthorized):
+                call(who)

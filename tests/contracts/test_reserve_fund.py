@@ -127,3 +127,66 @@ def test_reserve_views__between_accruals__include_pending_cut(
     pool.accrueInterest(sender=alice)
     assert lp_token.balanceOf(reserve) == shares_at
     assert view_at(lp_token, "convertToAssets", when, shares_at) == assets_at
+
+
+# ---------------------------------------------------------------- the reserve's pending shares
+
+
+def _transfers(receipt, lp_token):
+    return [(t["from"], t["to"], t["value"]) for t in receipt.events.filter(lp_token.Transfer)]
+
+
+@pytest.fixture
+def accrued(pool, lp_token, reserve, dave, stranger, open_position, chain, funded):
+    """A month of interest on a 14,000 debt, accrued by a bare accrueInterest: the reserve's cut is pending."""
+    open_position(dave, 10, 14_000)
+    held = lp_token.balanceOf(reserve)
+    supply = lp_token.totalSupply()
+    chain.pending_timestamp += 30 * 86_400
+    receipt = pool.accrueInterest(sender=stranger)
+    return held, supply, receipt
+
+
+def test_reserve_cut__accrual__pending_in_pool_and_counted_as_shares(pool, lp_token, reserve, accrued):
+    held, supply, receipt = accrued
+    pending = pool.pendingReserveShares()
+    assert pending > 0 and receipt.events.filter(pool.AccrueInterest)[0].reserveShares == pending
+    assert _transfers(receipt, lp_token) == []  # no call to the LPToken, no Transfer at accrual
+    assert lp_token.balanceOf(reserve) == held + pending == reserve.reserveShares()
+    assert lp_token.totalSupply() == supply + pending
+
+
+def test_reserve_cut__withdrawal__minted_with_its_transfer_first(pool, lp_token, reserve, gov, stranger, chain, accrued):
+    held, _, _ = accrued
+    shares = held * 4 // 10  # any transfer out of the reserve mints its pending shares first
+    reserve.requestWithdrawal(shares, stranger, sender=gov)
+    chain.pending_timestamp += RESERVE_WITHDRAWAL_DELAY
+    pending, supply = pool.pendingReserveShares(), lp_token.totalSupply()
+    receipt = reserve.executeWithdrawal(sender=gov)
+    accrued_now = sum(e.reserveShares for e in receipt.events.filter(pool.AccrueInterest))
+    assert _transfers(receipt, lp_token) == [
+        (ZERO, reserve.address, pending + accrued_now),
+        (reserve.address, stranger.address, shares),
+    ]
+    assert pool.pendingReserveShares() == 0
+    assert lp_token.balanceOf(stranger) == shares
+    assert lp_token.totalSupply() == supply + accrued_now  # materializing moves no share
+
+
+def test_reserve_cut__socialization__minted_then_burnt(
+    pool, lp_token, reserve, weth, dave, liquidator, set_price, approve_liquidator, accrued
+):
+    pending = pool.pendingReserveShares()
+    before = lp_token.balanceOf(reserve)
+    approve_liquidator()
+    set_price("LOAN", 1)
+    set_price("WETH", 1_000)
+    receipt = pool.liquidate(dave, weth, MAX_UINT256, 0, liquidator, sender=liquidator)
+    burned = receipt.events.filter(pool.BadDebtSocialized)[0].reserveSharesBurned
+    accrued_now = sum(e.reserveShares for e in receipt.events.filter(pool.AccrueInterest))
+    transfers = _transfers(receipt, lp_token)
+    assert burned > 0
+    # The pending shares (those of the month and those of this accrual) are minted, then the loss burns.
+    assert transfers == [(ZERO, reserve.address, pending + accrued_now), (reserve.address, ZERO, burned)]
+    assert pool.pendingReserveShares() == 0
+    assert lp_token.balanceOf(reserve) == before + accrued_now - burned

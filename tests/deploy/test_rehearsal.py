@@ -2,7 +2,7 @@
 `shortfall-rehearsal` of ape-config.yaml) with an ape account imported from a keyfile, then
 `verify-deployment`, a re-run that changes nothing, and a tampered record that verification rejects.
 Nothing here is a mock of the deployment: tokens and feeds exist on that chain before it, as they
-would on a real network, and the deployment must not create any contract but its three."""
+would on a real network, and the deployment must not create any contract but its four."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import yaml
 from eth_abi import encode
 from eth_account import Account
 
+from shortfall.constants import CORE_CONTRACTS
 from shortfall.deployment import DeploymentRecord
 from shortfall.rpc import Rpc, encode_call
 
@@ -166,7 +167,7 @@ def test_rehearsal__deploy_verify_rerun__no_mocks(node, infrastructure, keyfile_
     record = DeploymentRecord.load(out / "shortfall-rehearsal.json")
     assert record.chain_id == CHAIN_ID and record.deployer == address and record.mocks == []
 
-    # The deployer created exactly three contracts; no mock was deployed.
+    # The deployer created exactly the four core contracts; no mock was deployed.
     head = int(node.call("eth_blockNumber"), 16)
     blocks = node.batch([("eth_getBlockByNumber", [hex(n), True]) for n in range(first_block + 1, head + 1)])
     created = [
@@ -175,7 +176,7 @@ def test_rehearsal__deploy_verify_rerun__no_mocks(node, infrastructure, keyfile_
         for tx in block["transactions"]
         if tx["from"].lower() == address.lower() and tx["to"] is None
     ]
-    assert len(created) == 3
+    assert len(created) == len(CORE_CONTRACTS) == 4
     codes = {name: node.call("eth_getCode", c["address"], "latest") for name, c in record.contracts.items()}
     assert all(code != "0x" for code in codes.values())
 

@@ -662,7 +662,7 @@ class PoolMachine(RuleBasedStateMachine):
         def op(model: Model, now: int) -> None:
             model.set_paused(paused)
 
-        self._step("set_paused", self.gov, self.chain.pool, data, op, (), set())
+        self._step("set_paused", self.gov, self.chain.configurator, data, op, (), set())
 
     @rule(reserve_factor=st.sampled_from([0, 10, 25, 50]), close_factor=st.sampled_from([25, 50, 100]))
     def set_risk_params(self, reserve_factor: int, close_factor: int) -> None:
@@ -684,7 +684,7 @@ class PoolMachine(RuleBasedStateMachine):
             model.rates["reserve_factor"] = rf
             model.risk["close_factor"] = cf
 
-        self._step("set_risk_params", self.gov, self.chain.pool, data, op, (), set())
+        self._step("set_risk_params", self.gov, self.chain.configurator, data, op, (), set())
 
     @precondition(lambda self: self.model.pending_withdrawal is None)
     @rule(percent=FRACTIONS)
