@@ -192,7 +192,8 @@ contract LPToken is ILPToken, ERC4626, ReentrancyGuardTransient {
     }
 
     /* RESERVE: the pool keeps the reserve's accrued cut as a pending count; it is a part of the supply and of
-       the ReserveFund's balance at every moment, and is minted (with its Transfer event) before it is used. */
+       the ReserveFund's balance at every moment. A loss burns pending shares first, in the pool; whatever is
+       pending is minted here (with its Transfer event) before any share leaves the ReserveFund. */
 
     /// @inheritdoc IERC20
     /// @dev Includes the reserve's pending shares (`LendingPool.pendingReserveShares`).
@@ -208,8 +209,17 @@ contract LPToken is ILPToken, ERC4626, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ILPToken
-    function burnReserveShares(uint256 pendingShares, uint256 shares) external onlyPool {
-        if (pendingShares > 0) _mint(reserveFund, pendingShares);
+    function mintedSupply() external view returns (uint256) {
+        return super.totalSupply();
+    }
+
+    /// @inheritdoc ILPToken
+    function mintedReserveShares() external view returns (uint256) {
+        return super.balanceOf(reserveFund);
+    }
+
+    /// @inheritdoc ILPToken
+    function burnReserveShares(uint256 shares) external onlyPool {
         _burn(reserveFund, shares);
     }
 

@@ -172,7 +172,7 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
     /// @inheritdoc ILendingPool
     function accrueInterest() external returns (uint256 totalAssets_, uint256 totalShares) {
         _accrue();
-        return (uint256(cash) + totalBorrowAssets, lpToken.totalSupply());
+        return (uint256(cash) + totalBorrowAssets, _totalShares());
     }
 
     /// @inheritdoc ILendingPool
@@ -414,7 +414,7 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
             badDebt = s.positionShares.toAssetsUp(s.borrows, s.borrowShares).min(s.borrows);
             position.borrowShares = 0;
             s.borrowShares -= s.positionShares;
-            _socializeLoss(borrower, badDebt, uint256(cash) + s.borrows, lpToken.totalSupply());
+            _socializeLoss(borrower, badDebt, uint256(cash) + s.borrows, _totalShares());
             s.borrows -= badDebt;
         } else if (s.balance > 0) {
             uint256 debtValue = _valueUp(s.positionShares.toAssetsUp(s.borrows, s.borrowShares), s.loanPrice);
@@ -439,7 +439,7 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
         position.borrowShares = 0;
         totalBorrowShares -= uint128(positionShares);
         uint256 totalAssets_ = uint256(cash) + borrows;
-        uint256 totalShares = lpToken.totalSupply();
+        uint256 totalShares = _totalShares();
         totalBorrowAssets = uint128(borrows - debt);
 
         // The collateral is bought by the ReserveFund at its oracle value V (rounded up, paid by the
@@ -448,7 +448,7 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
         uint256 value = bounty ? 0 : _amountUp(collateralValue, loanPrice).min(debt);
         uint256 paidShares = 0;
         if (!bounty) {
-            uint256 reserveShares = lpToken.balanceOf(reserveFund);
+            uint256 reserveShares = _reserveShares();
             uint256 reserveAssets = reserveShares.toAssetsDown(totalAssets_, totalShares);
             if (reserveAssets < value) revert ReserveInsufficient(reserveAssets, value);
             paidShares = value.toSharesUp(totalAssets_, totalShares);
@@ -473,7 +473,7 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
         internal
     {
         (uint256 burned, uint256 coveredByReserve, uint256 lpLoss) = LossMathLib.splitLoss(
-            loss, lpToken.balanceOf(reserveFund), totalAssetsBefore, totalSharesBefore
+            loss, _reserveShares(), totalAssetsBefore, totalSharesBefore
         );
         if (burned > 0) _burnReserveShares(burned);
         emit BadDebtSocialized(
@@ -487,11 +487,26 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev Burns `shares` of the ReserveFund, minting its pending shares first (one call, two Transfer events).
+    /// @dev Burns `shares` of the ReserveFund: its pending shares first (never minted, so they leave no
+    /// Transfer event, as they arrived with none), then minted ones through the LPToken.
     function _burnReserveShares(uint256 shares) internal {
         uint256 pending = pendingReserveShares;
+        if (pending >= shares) {
+            pendingReserveShares = uint128(pending - shares);
+            return;
+        }
         if (pending > 0) pendingReserveShares = 0;
-        lpToken.burnReserveShares(pending, shares);
+        lpToken.burnReserveShares(shares - pending);
+    }
+
+    /// @dev All LP shares: those minted by the LPToken and the reserve's pending ones (one call, no callback).
+    function _totalShares() internal view returns (uint256) {
+        return lpToken.mintedSupply() + pendingReserveShares;
+    }
+
+    /// @dev The ReserveFund's shares: minted and pending.
+    function _reserveShares() internal view returns (uint256) {
+        return lpToken.mintedReserveShares() + pendingReserveShares;
     }
 
     /* INTEREST */
@@ -513,7 +528,7 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
         uint256 reserveShares = 0;
         if (reserveInterest > 0) {
             // Priced after the interest, without the reserve's own cut (as a deposit of it would be).
-            reserveShares = reserveInterest.toSharesDown(available + borrows - reserveInterest, lpToken.totalSupply());
+            reserveShares = reserveInterest.toSharesDown(available + borrows - reserveInterest, _totalShares());
             if (reserveShares > 0) pendingReserveShares = (pendingReserveShares + reserveShares).toUint128();
         }
         emit AccrueInterest(rate, interest, reserveInterest, reserveShares);
@@ -541,7 +556,7 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
     /// @dev Total borrows and LP shares as an accrual now would leave them.
     function _expected() internal view returns (uint256 borrows, uint256 totalShares) {
         borrows = totalBorrowAssets;
-        totalShares = lpToken.totalSupply();
+        totalShares = _totalShares();
         uint256 elapsed = block.timestamp - lastUpdate;
         if (elapsed == 0 || borrows == 0) return (borrows, totalShares);
         uint256 available = cash;

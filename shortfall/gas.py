@@ -4,7 +4,7 @@ Steady state (the conditions every figure is measured in):
 - one collateral (WETH, 18 decimals) and the loan asset, each with a SettableFeed (one SLOAD a read);
 - every account involved already holds nonzero balances of the tokens it touches, allowances are set;
 - before each measured transaction, one block is mined and the next is 12 s later, so interest accrues
-  (and the reserve's cut is minted) inside the measured transaction;
+  (and the reserve's cut is added to its pending shares) inside the measured transaction;
 - the reserve is funded (1,000) and smaller than the loss of the bad-debt liquidation (about 4,476);
 - rates: the default kinked model; reserve factor 10%.
 """
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from shortfall.constants import MAX_UINT256, WAD
+from shortfall.constants import CORE_CONTRACTS, MAX_UINT256, WAD
 from shortfall.deploy import Deployment, deploy_local_system, to_answer
 from shortfall.params import PoolParams
 
@@ -35,6 +35,28 @@ TARGETS = {
     "realizeBadDebt (dust collateral to caller, loss socialized)": None,
 }
 MORPHO_BLUE_BAD_DEBT_LIQUIDATION = 105_716
+EIP170_LIMIT = 24_576  # bytes of runtime code a contract may have (EIP-170)
+SIZED_CONTRACTS = (*CORE_CONTRACTS, "ShortfallLens")
+
+
+@dataclass
+class CodeSize:
+    contract: str
+    runtime_bytes: int
+
+    @property
+    def headroom(self) -> int:
+        return EIP170_LIMIT - self.runtime_bytes
+
+
+def code_sizes(project: Any) -> list[CodeSize]:
+    """Runtime code size of every deployed contract of the system, from the build (immutables included:
+    the compiler leaves their bytes in place)."""
+    sizes = []
+    for name in SIZED_CONTRACTS:
+        code = project.get_contract(name).contract_type.runtime_bytecode.bytecode
+        sizes.append(CodeSize(name, len(bytes.fromhex(code.removeprefix("0x")))))
+    return sizes
 
 
 @dataclass
@@ -172,8 +194,8 @@ def measure_all(bench: Bench) -> list[GasRow]:
     return rows
 
 
-def render_markdown(rows: list[GasRow], anvil_version: str) -> str:
-    """The gas table with its conditions, as Markdown."""
+def render_markdown(rows: list[GasRow], anvil_version: str, sizes: list[CodeSize]) -> str:
+    """The gas table with its conditions, and every contract's runtime size, as Markdown."""
     lines = [
         f"Receipt `gasUsed` on Anvil {anvil_version}. Steady state:",
         "",
@@ -195,15 +217,26 @@ def render_markdown(rows: list[GasRow], anvil_version: str) -> str:
         f"Shortfall's costs {ratio:.2f}x that, with the reserve layer on top. Aave v3.3's published 349,519 for a "
         "liquidation that creates a deficit is forge call-frame gas (no 21,000 intrinsic gas, warm slots): a different "
         "quantity, not comparable with these figures.",
+        "",
+        f"Runtime code size (EIP-170 limit {EIP170_LIMIT:,} bytes):",
+        "",
+        "| contract | runtime bytes | headroom |",
+        "|---|---:|---:|",
+        *(f"| {s.contract} | {s.runtime_bytes:,} | {s.headroom:,} |" for s in sizes),
     ]
     return "\n".join(lines) + "\n"
 
 
-def write_report(rows: list[GasRow], out_dir: Path, anvil_version: str) -> Path:
+def write_report(rows: list[GasRow], out_dir: Path, anvil_version: str, sizes: list[CodeSize]) -> Path:
     """Writes gas.json and gas.md into `out_dir`; returns the Markdown path."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    payload = {"anvil": anvil_version, "steady_state": STEADY_STATE, "rows": [asdict(r) | {"ok": r.ok} for r in rows]}
+    payload = {
+        "anvil": anvil_version,
+        "steady_state": STEADY_STATE,
+        "rows": [asdict(r) | {"ok": r.ok} for r in rows],
+        "code_size": [asdict(s) | {"headroom": s.headroom} for s in sizes],
+    }
     (out_dir / "gas.json").write_text(json.dumps(payload, indent=2) + "\n")
     path = out_dir / "gas.md"
-    path.write_text(render_markdown(rows, anvil_version))
+    path.write_text(render_markdown(rows, anvil_version, sizes))
     return path

@@ -26,7 +26,13 @@ interface ILPToken is IERC4626 {
     /// @notice Assets one whole share (10 ** decimals()) redeems for, interest accrued to now.
     function sharePrice() external view returns (uint256);
 
-    /// @notice Mints the ReserveFund's `pendingShares` (the reserve's cut of interest the pool kept pending),
-    /// then burns `shares` of the ReserveFund to cover a loss or pay for collateral. Only the pool.
-    function burnReserveShares(uint256 pendingShares, uint256 shares) external;
+    /// @notice LP shares minted as tokens: `totalSupply()` less the reserve's shares still pending in the pool.
+    function mintedSupply() external view returns (uint256);
+
+    /// @notice The ReserveFund's minted shares: `balanceOf(reserveFund)` less its shares pending in the pool.
+    function mintedReserveShares() external view returns (uint256);
+
+    /// @notice Burns `shares` of the ReserveFund's minted shares to cover a loss or pay for collateral, once
+    /// its pending shares (kept in the pool) are used up. Only the pool.
+    function burnReserveShares(uint256 shares) external;
 }
