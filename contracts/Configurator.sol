@@ -110,10 +110,7 @@ contract Configurator is IConfigurator, Ownable2Step {
         checkRateModel(model);
         RateModel memory old = ILendingPool(pool).rateModel();
         ILendingPool(pool).writeRateModel(model);
-        _emitSet("baseRate", address(0), old.baseRate, model.baseRate);
-        _emitSet("slope1", address(0), old.slope1, model.slope1);
-        _emitSet("slope2", address(0), old.slope2, model.slope2);
-        _emitSet("kink", address(0), old.kink, model.kink);
+        _emitRateModel(old, model);
     }
 
     /// @inheritdoc IConfigurator
@@ -121,13 +118,22 @@ contract Configurator is IConfigurator, Ownable2Step {
         checkRiskParams(params);
         RiskParams memory old = ILendingPool(pool).riskParams();
         ILendingPool(pool).writeRiskParams(params);
-        _emitSet("reserveFactor", address(0), old.reserveFactor, params.reserveFactor);
-        _emitSet("closeFactor", address(0), old.closeFactor, params.closeFactor);
-        _emitSet("fullCloseHealthFactor", address(0), old.fullCloseHealthFactor, params.fullCloseHealthFactor);
-        _emitSet("borrowCap", address(0), old.borrowCap, params.borrowCap);
-        _emitSet("minBorrowValue", address(0), old.minBorrowValue, params.minBorrowValue);
-        _emitSet("smallDebtValue", address(0), old.smallDebtValue, params.smallDebtValue);
-        _emitSet("dustValue", address(0), old.dustValue, params.dustValue);
+        _emitRiskParams(old, params);
+    }
+
+    /// @inheritdoc IConfigurator
+    function initialize(FeedConfig calldata loanFeed, RateModel calldata model, RiskParams calldata risk)
+        external
+        returns (PriceSource memory source)
+    {
+        if (msg.sender != pool || pool.code.length != 0) revert Unauthorized(msg.sender);
+        source = priceSourceOf(asset, loanFeed);
+        checkRateModel(model);
+        checkRiskParams(risk);
+        RateModel memory noModel;
+        RiskParams memory noRisk;
+        _emitRateModel(noModel, model);
+        _emitRiskParams(noRisk, risk);
     }
 
     /// @inheritdoc IConfigurator
@@ -197,6 +203,23 @@ contract Configurator is IConfigurator, Ownable2Step {
         }
         // A fresh position (at least minBorrowValue) is never dust.
         if (p.dustValue != 0 && p.dustValue >= p.minBorrowValue) revert ParameterOutOfBounds("dustValue", p.dustValue);
+    }
+
+    function _emitRateModel(RateModel memory old, RateModel memory model) internal {
+        _emitSet("baseRate", address(0), old.baseRate, model.baseRate);
+        _emitSet("slope1", address(0), old.slope1, model.slope1);
+        _emitSet("slope2", address(0), old.slope2, model.slope2);
+        _emitSet("kink", address(0), old.kink, model.kink);
+    }
+
+    function _emitRiskParams(RiskParams memory old, RiskParams memory params) internal {
+        _emitSet("reserveFactor", address(0), old.reserveFactor, params.reserveFactor);
+        _emitSet("closeFactor", address(0), old.closeFactor, params.closeFactor);
+        _emitSet("fullCloseHealthFactor", address(0), old.fullCloseHealthFactor, params.fullCloseHealthFactor);
+        _emitSet("borrowCap", address(0), old.borrowCap, params.borrowCap);
+        _emitSet("minBorrowValue", address(0), old.minBorrowValue, params.minBorrowValue);
+        _emitSet("smallDebtValue", address(0), old.smallDebtValue, params.smallDebtValue);
+        _emitSet("dustValue", address(0), old.dustValue, params.dustValue);
     }
 
     function _emitSet(bytes32 name, address target, uint256 oldValue, uint256 newValue) internal {

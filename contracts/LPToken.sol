@@ -219,13 +219,19 @@ contract LPToken is ILPToken, ERC4626, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ILPToken
+    function mintReserveShares(uint256 shares) external onlyPool {
+        _mint(reserveFund, shares);
+    }
+
+    /// @inheritdoc ILPToken
     function burnReserveShares(uint256 shares) external onlyPool {
         _burn(reserveFund, shares);
     }
 
-    /// @dev A transfer out of the reserve first mints its pending shares, so the books and the events agree.
+    /// @dev A transfer out of the reserve first mints its pending shares, so the books and the events agree. A
+    /// zero-value transfer (which `transferFrom` allows anyone without an allowance) moves nothing and mints nothing.
     function _update(address from, address to, uint256 value) internal override {
-        if (from == reserveFund && to != address(0)) {
+        if (from == reserveFund && to != address(0) && value > 0) {
             uint256 pending = ILendingPool(pool).takePendingReserveShares();
             if (pending > 0) super._update(address(0), reserveFund, pending);
         }

@@ -118,7 +118,8 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
     /// @param asset_ The loan asset.
     /// @param lpToken_ The LPToken, deployed for this pool.
     /// @param reserveFund_ The ReserveFund, deployed for this pool.
-    /// @param configurator_ The Configurator, deployed for this pool; it checks the initial parameters.
+    /// @param configurator_ The Configurator, deployed for this pool; it checks the initial parameters and
+    /// emits their ParameterSet events.
     /// @param loanFeed How the loan asset is priced.
     /// @param model The interest rate model.
     /// @param risk The pool-wide risk parameters.
@@ -145,9 +146,7 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
         configurator = configurator_;
         SHARE_UNIT = 10 ** lp.decimals();
         lastUpdate = uint64(block.timestamp);
-        priceSources[asset_] = config.priceSourceOf(asset_, loanFeed);
-        config.checkRateModel(model);
-        config.checkRiskParams(risk);
+        priceSources[asset_] = config.initialize(loanFeed, model, risk);
         _storeRateModel(model);
         _storeRiskParams(risk);
     }
@@ -499,6 +498,19 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
         lpToken.burnReserveShares(shares - pending);
     }
 
+    /// @dev Adds the reserve's cut to its pending shares. Shares are uint256 and the count a uint128: past it
+    /// (after a near-total loss, when one unit of interest is worth a huge number of shares) the whole count is
+    /// minted at once instead, so an accrual never reverts for it.
+    function _addPendingReserveShares(uint256 shares) internal {
+        uint256 pending = pendingReserveShares + shares;
+        if (pending <= type(uint128).max) {
+            pendingReserveShares = uint128(pending);
+        } else {
+            pendingReserveShares = 0;
+            lpToken.mintReserveShares(pending);
+        }
+    }
+
     /// @dev All LP shares: those minted by the LPToken and the reserve's pending ones (one call, no callback).
     function _totalShares() internal view returns (uint256) {
         return lpToken.mintedSupply() + pendingReserveShares;
@@ -529,7 +541,7 @@ contract LendingPool is ILendingPool, ReentrancyGuardTransient {
         if (reserveInterest > 0) {
             // Priced after the interest, without the reserve's own cut (as a deposit of it would be).
             reserveShares = reserveInterest.toSharesDown(available + borrows - reserveInterest, _totalShares());
-            if (reserveShares > 0) pendingReserveShares = (pendingReserveShares + reserveShares).toUint128();
+            if (reserveShares > 0) _addPendingReserveShares(reserveShares);
         }
         emit AccrueInterest(rate, interest, reserveInterest, reserveShares);
     }

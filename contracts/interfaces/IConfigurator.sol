@@ -39,6 +39,8 @@ interface IConfigurator {
     error EnforcedPause();
     /// @notice The pool is not paused.
     error ExpectedPause();
+    /// @notice `caller` may not call this function.
+    error Unauthorized(address caller);
 
     /* WIRING */
 
@@ -79,7 +81,14 @@ interface IConfigurator {
     /// @notice Ends a pause. Only the owner.
     function unpause() external;
 
-    /* BOUNDS (the pool's constructor checks its initial configuration through these) */
+    /* BOUNDS */
+
+    /// @notice Checks the pool's initial configuration against every bound, emits a `ParameterSet` for each
+    /// initial value (from 0), and returns how the loan asset is priced. Only the pool, from its constructor
+    /// (while it has no code yet): once.
+    function initialize(FeedConfig calldata loanFeed, RateModel calldata model, RiskParams calldata risk)
+        external
+        returns (PriceSource memory);
 
     /// @notice How `token` would be priced by `feed`: its decimals and the feed's read now, the heartbeat and
     /// the answer bounds checked (`ParameterOutOfBounds` / `ZeroAddress` otherwise).

@@ -32,6 +32,10 @@ interface ILPToken is IERC4626 {
     /// @notice The ReserveFund's minted shares: `balanceOf(reserveFund)` less its shares pending in the pool.
     function mintedReserveShares() external view returns (uint256);
 
+    /// @notice Mints `shares` to the ReserveFund: the pool's pending reserve shares, when their count would
+    /// outgrow its uint128 slot. Only the pool.
+    function mintReserveShares(uint256 shares) external;
+
     /// @notice Burns `shares` of the ReserveFund's minted shares to cover a loss or pay for collateral, once
     /// its pending shares (kept in the pool) are used up. Only the pool.
     function burnReserveShares(uint256 shares) external;

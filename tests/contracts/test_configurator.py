@@ -206,6 +206,28 @@ def test_pool_constructor__initial_parameters__checked_by_configurator(
     assert result == (selector_of(expected) if expected else None)
 
 
+def test_deployment__initial_parameters__each_set_event_emitted(project, gov, chain):
+    """The pool's constructor has the Configurator check its initial configuration and log it: a ParameterSet
+    from 0 for each nonzero rate-model and risk parameter, as every later change is logged."""
+    from shortfall.deploy import deploy_local_system
+    from shortfall.params import PoolParams
+
+    s = deploy_local_system(project, gov, 6, {"WETH": (18, 2_000)}, PoolParams())
+    events = list(chain.provider.get_receipt(s.pool.txn_hash).events.filter(s.configurator.ParameterSet))
+    risk, model = PoolParams().risk, PoolParams().rate_model
+    expected = [v for v in (*model.as_tuple(), risk.reserve_factor, risk.close_factor, risk.full_close_health_factor,
+                            risk.borrow_cap, risk.min_borrow_value, risk.small_debt_value, risk.dust_value) if v]
+    assert [e.newValue for e in events] == expected and all(e.oldValue == 0 for e in events)
+    assert len(events) == 10
+
+
+def test_initialize__after_construction__reverts(configurator, gov, stranger, system):
+    args = (FeedConfig(system.asset_feed.address).as_tuple(), RateModel().as_tuple(), RiskParams().as_tuple())
+    for who in (stranger, gov):
+        with ape.reverts(configurator.Unauthorized):
+            configurator.initialize(*args, sender=who)
+
+
 def test_bound_views__answer_like_the_setters(configurator, weth, system):
     configurator.checkCollateralParams(CollateralParams().as_tuple())
     configurator.checkRateModel(RateModel().as_tuple())

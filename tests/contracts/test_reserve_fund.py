@@ -191,3 +191,57 @@ def test_reserve_cut__socialization__burns_pending_shares_first(
     assert _transfers(receipt, lp_token) == [(reserve.address, ZERO, burned - pending - accrued_now)]
     assert pool.pendingReserveShares() == 0
     assert lp_token.balanceOf(reserve) == before + accrued_now - burned
+
+
+def test_reserve_cut__zero_value_transfer_out__mints_nothing(pool, lp_token, reserve, stranger, accrued):
+    """transferFrom needs no allowance for 0: a stranger's zero transfer out of the reserve moves nothing and
+    does not force the pending shares into the token (review of the pending ledger, F3)."""
+    pending = pool.pendingReserveShares()
+    receipt = lp_token.transferFrom(reserve, stranger, 0, sender=stranger)
+    assert _transfers(receipt, lp_token) == [(reserve.address, stranger.address, 0)]
+    assert pool.pendingReserveShares() == pending > 0
+
+
+def test_reserve_cut__beyond_uint128__minted_instead_of_freezing(project, gov, alice, bob, dave, erin, keeper, chain):
+    """After a near-total loss a unit of interest is worth a huge number of shares: an hour's reserve cut of an
+    18-decimal pool exceeds 2**128 shares. The accrual mints it instead of reverting, and exits, repays and
+    governance go on (review of the pending ledger, F1: the uint128 count froze the pool for good)."""
+    from shortfall.deploy import deploy_local_system
+    from shortfall.params import PoolParams
+
+    s = deploy_local_system(project, gov, 18, {"WETH": (18, 2_000)}, PoolParams())
+    pool, lp, dai, weth = s.pool, s.lp_token, s.asset, s.collaterals["WETH"]
+
+    def deposit(lp_account, amount):
+        dai.mint(lp_account, amount, sender=lp_account)
+        dai.approve(lp, amount, sender=lp_account)
+        lp.deposit(amount, lp_account, sender=lp_account)
+
+    def open_position(borrower, amount):
+        weth.mint(borrower, WAD, sender=borrower)
+        weth.approve(pool, MAX_UINT256, sender=borrower)
+        pool.supplyCollateral(weth, WAD, borrower, sender=borrower)
+        pool.borrow(amount, borrower, sender=borrower)
+
+    deposit(alice, 1_000 * WAD)
+    open_position(dave, 1_000 * WAD)
+    s.feeds["WETH"].setAnswer(5 * 10**8, sender=gov)  # the whole debt is bad: assets ~0, shares remain
+    pool.realizeBadDebt(dave, sender=keeper)
+    s.feeds["WETH"].setAnswer(2_000 * 10**8, sender=gov)
+    deposit(bob, 1_000 * WAD)
+    open_position(erin, 500 * WAD)
+    chain.pending_timestamp += 3_600
+    receipt = pool.accrueInterest(sender=keeper)
+    cut = receipt.events.filter(pool.AccrueInterest)[0].reserveShares
+    assert cut > 2**128 and pool.pendingReserveShares() == 0
+    assert [t["to"] for t in receipt.events.filter(lp.Transfer)] == [reserve_address(s)]
+    assert lp.balanceOf(s.reserve_fund) >= cut
+    lp.redeem(lp.balanceOf(bob) // 3, bob, bob, sender=bob)
+    dai.mint(erin, 1_000 * WAD, sender=erin)
+    dai.approve(pool, MAX_UINT256, sender=erin)
+    pool.repay(MAX_UINT256, erin, sender=erin)
+    assert pool.debtOf(erin) == 0
+
+
+def reserve_address(system) -> str:
+    return system.reserve_fund.address
