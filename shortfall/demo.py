@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from shortfall.chain.deploy import to_answer
+from shortfall.chain.deployment import DeploymentRecord, deploy_network
 from shortfall.constants import DAY, MAX_UINT256
-from shortfall.deploy import to_answer
-from shortfall.deployment import DeploymentRecord, deploy_network
 
 LPS = {"alice": 500_000, "bob": 300_000, "carol": 100_000}
 RESERVE_TOP_UP = 5_000

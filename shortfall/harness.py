@@ -14,9 +14,9 @@ from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
 
 from shortfall.abi_coverage import selector_of
+from shortfall.chain.rpc import Rpc, encode_call
 from shortfall.invariants import Snapshot
 from shortfall.model import Collateral, Feed, Model, Source, configure
-from shortfall.rpc import Rpc, encode_call
 
 EVENT_SIGNATURES = {
     "BadDebtSocialized": (

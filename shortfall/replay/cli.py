@@ -8,11 +8,11 @@ from typing import Any
 
 import click
 
+from shortfall.chain.rpc import provider_url
 from shortfall.replay.driver import ReplayResult, run_replay
 from shortfall.replay.engines import ChainEngine, ModelEngine
 from shortfall.replay.market import timeline
 from shortfall.replay.summary import comparable, summary_of, write_run
-from shortfall.rpc import provider_url
 from shortfall.scenario import Scenario, ScenarioError, load_scenario
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shortfall.chain.deploy import to_answer
 from shortfall.constants import WAD
-from shortfall.deploy import to_answer
 from shortfall.scenario import Scenario
 
 
