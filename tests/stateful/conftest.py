@@ -14,7 +14,7 @@ from shortfall.chain.params import PoolParams
 from shortfall.chain.populate import rpc_for
 from shortfall.chain.rpc import encode_call
 from shortfall.constants import MAX_UINT256
-from shortfall.harness import FuzzChain, error_names, model_from_chain
+from shortfall.fuzz.harness import FuzzChain, error_names, model_from_chain
 from tests.stateful.machine import PoolMachine, Stats
 
 STEPS_PER_RUN = int(os.environ.get("SHORTFALL_FUZZ_STEPS_PER_RUN", "40"))

@@ -15,7 +15,7 @@ from eth_utils import keccak, to_checksum_address
 
 from shortfall.abi_coverage import selector_of
 from shortfall.chain.rpc import Rpc, encode_call
-from shortfall.invariants import Snapshot
+from shortfall.fuzz.invariants import Snapshot
 from shortfall.model import Collateral, Feed, Model, Source, configure
 
 EVENT_SIGNATURES = {
