@@ -28,7 +28,7 @@ from shortfall.chain.rpc import Rpc, encode_call
 from shortfall.constants import FEED_DECIMALS, MAX_UINT256, apr_to_per_second
 from shortfall.model import Collateral, Model, Revert, Source, configure
 from shortfall.replay.population import Population
-from shortfall.scenario import Scenario, to_wad
+from shortfall.replay.scenario import Scenario, to_wad
 
 RESERVE = "reserve"
 SETUP, ORACLE, KEEPER = "setup", "oracle", "keeper"

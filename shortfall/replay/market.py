@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from shortfall.chain.deploy import to_answer
 from shortfall.constants import WAD
-from shortfall.scenario import Scenario
+from shortfall.replay.scenario import Scenario
 
 
 @dataclass(frozen=True)
