@@ -45,7 +45,7 @@ lint: compile
 	$(BIN)/ruff check shortfall scripts tests
 	$(BIN)/ruff format --check shortfall scripts tests
 	forge build --quiet
-	$(BIN)/python -m shortfall.lint
+	$(BIN)/python -m shortfall.checks.lint
 
 # The stateful fuzzer at length: STEPS steps (default 10,000) from SEED; progress, steps/s, per-rule counts,
 # and a non-vacuity verdict (shortfall/fuzz/report.py). A failure prints the shrunk sequence ready to paste.

@@ -12,9 +12,9 @@ from collections.abc import Callable
 import ape
 import pytest
 
-from shortfall.abi_coverage import AbiCoverage
 from shortfall.chain.deploy import Deployment, deploy_local_system, to_answer
 from shortfall.chain.params import PoolParams
+from shortfall.checks.abi_coverage import AbiCoverage
 from shortfall.constants import MAX_UINT256, WAD
 
 COVERAGE = AbiCoverage()

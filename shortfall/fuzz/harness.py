@@ -13,8 +13,8 @@ from typing import Any
 from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
 
-from shortfall.abi_coverage import selector_of
 from shortfall.chain.rpc import Rpc, encode_call
+from shortfall.checks.abi_coverage import selector_of
 from shortfall.fuzz.invariants import Snapshot
 from shortfall.model import Collateral, Feed, Model, Source, configure
 

@@ -3,7 +3,7 @@
 import ape
 import pytest
 
-from shortfall.abi_coverage import selector_of
+from shortfall.checks.abi_coverage import selector_of
 from shortfall.constants import LT_DECREASE_DELAY, MAX_UINT256, WAD, YEAR
 from shortfall.chain.params import CollateralParams, FeedConfig, RateModel, RiskParams
 from tests.conftest import wad
