@@ -45,20 +45,20 @@ lint: compile
 	$(BIN)/ruff check shortfall scripts tests
 	$(BIN)/ruff format --check shortfall scripts tests
 	forge build --quiet
-	$(BIN)/python -m shortfall.lint
+	$(BIN)/python -m shortfall.checks.lint
 
 # The stateful fuzzer at length: STEPS steps (default 10,000) from SEED; progress, steps/s, per-rule counts,
-# and a non-vacuity verdict (shortfall/fuzz_report.py). A failure prints the shrunk sequence ready to paste.
+# and a non-vacuity verdict (shortfall/fuzz/report.py). A failure prints the shrunk sequence ready to paste.
 STEPS ?= 10000
 SEED ?= 1
 fuzz: compile
 	SHORTFALL_FUZZ_PROFILE=fuzz SHORTFALL_FUZZ_STEPS=$(STEPS) SHORTFALL_FUZZ_PROGRESS=500 \
 		$(BIN)/ape test tests/stateful/test_pool_machine.py -s -q --hypothesis-seed=$(SEED)
-	$(BIN)/python -m shortfall.fuzz_report reports/fuzz.json
+	$(BIN)/python -m shortfall.fuzz.report reports/fuzz.json
 
-# Named mutations of contracts/ (shortfall/mutants.py) that the ci fuzz profile must each kill.
+# Named mutations of contracts/ (shortfall/fuzz/mutants.py) that the ci fuzz profile must each kill.
 mutants: compile
-	$(BIN)/python -m shortfall.mutants
+	$(BIN)/python -m shortfall.fuzz.mutants
 
 gas: compile
 	$(BIN)/ape run gas

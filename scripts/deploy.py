@@ -8,8 +8,8 @@ from ape.cli import ConnectedProviderCommand, account_option
 from ape.exceptions import AccountsError
 
 from scripts._common import is_local, out_dir_option
-from shortfall.deployment import DeploymentError, deploy_network
-from shortfall.network_config import ConfigError
+from shortfall.chain.deployment import DeploymentError, deploy_network
+from shortfall.chain.network import ConfigError
 
 
 @click.command(cls=ConnectedProviderCommand)

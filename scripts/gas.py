@@ -7,7 +7,7 @@ import click
 from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand
 
-from shortfall.gas import build_bench, code_sizes, measure_all, write_report
+from shortfall.bench.gas import build_bench, code_sizes, measure_all, write_report
 
 
 @click.command(cls=ConnectedProviderCommand)

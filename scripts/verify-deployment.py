@@ -6,8 +6,8 @@ import click
 from ape.cli import ConnectedProviderCommand
 
 from scripts._common import out_dir_option
-from shortfall.deployment import DeploymentError, DeploymentRecord, record_path, verify_record
-from shortfall.rpc import Rpc, provider_url
+from shortfall.chain.deployment import DeploymentError, DeploymentRecord, record_path, verify_record
+from shortfall.chain.rpc import Rpc, provider_url
 
 
 @click.command(cls=ConnectedProviderCommand)

@@ -12,10 +12,10 @@ from collections.abc import Callable
 import ape
 import pytest
 
-from shortfall.abi_coverage import AbiCoverage
+from shortfall.chain.deploy import Deployment, deploy_local_system, to_answer
+from shortfall.chain.params import PoolParams
+from shortfall.checks.abi_coverage import AbiCoverage
 from shortfall.constants import CORE_CONTRACTS, MAX_UINT256, WAD
-from shortfall.deploy import Deployment, deploy_local_system, to_answer
-from shortfall.params import PoolParams
 
 COVERAGE = AbiCoverage()
 COVERAGE.install()
@@ -237,7 +237,7 @@ def approve_liquidator(system, liquidator, units):
 @pytest.fixture
 def zero_rates(configurator, pool, gov):
     """No interest, so that amounts in a test can be computed exactly by hand."""
-    from shortfall.params import RateModel
+    from shortfall.chain.params import RateModel
 
     configurator.setRateModel(RateModel(0, 0, 0, wad(0.8)).as_tuple(), sender=gov)
 
@@ -299,7 +299,7 @@ def view_at(chain):
     leaves."""
     from eth_abi import decode
 
-    from shortfall.population import rpc_for
+    from shortfall.chain.populate import rpc_for
 
     def view_at(contract, method: str, when: int, *args) -> int:
         data = getattr(contract, method).encode_input(*args)

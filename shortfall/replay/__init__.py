@@ -1,6 +1,7 @@
-"""Crash replays: a scenario (shortfall.scenario) walked on Anvil (`ChainEngine`, the truth) or on the
+"""Crash replays: a scenario (shortfall.replay.scenario) walked on Anvil (`ChainEngine`, the truth) or on the
 reference model (`ModelEngine`), with the same population, oracle and keepers, and the same results.
 
+- `scenario.py`: the scenario format and its validation;
 - `market.py`: the price timeline and the oracle model (heartbeat, deviation, clamp, freeze);
 - `population.py`: the seeded LPs and borrowers;
 - `engines.py`: the two engines behind one interface (`setup`, `block`, `read`);

@@ -8,12 +8,12 @@ from typing import Any
 
 import click
 
+from shortfall.chain.rpc import provider_url
 from shortfall.replay.driver import ReplayResult, run_replay
 from shortfall.replay.engines import ChainEngine, ModelEngine
 from shortfall.replay.market import timeline
+from shortfall.replay.scenario import Scenario, ScenarioError, load_scenario
 from shortfall.replay.summary import comparable, summary_of, write_run
-from shortfall.rpc import provider_url
-from shortfall.scenario import Scenario, ScenarioError, load_scenario
 
 
 def load_or_exit(path: Path, overrides: dict[str, float] | None = None) -> Scenario:
@@ -93,8 +93,8 @@ def sweep_command(
 ) -> dict[int, bool]:
     """Runs the grid on Dask, re-runs `verify` cells on chain, writes the sweep folder; fails if a
     verified cell's chain summary differs from its model summary."""
+    from shortfall.replay.scenario import apply_overrides
     from shortfall.replay.sweep import make_grid, run_grid, validate_grid, verify_sample, write_sweep
-    from shortfall.scenario import apply_overrides
 
     scenario = load_or_exit(path)
     try:

@@ -33,7 +33,7 @@ from shortfall.model import Model, Revert, to_assets_down, w_div_down
 from shortfall.replay.engines import KEEPER, ORACLE, RESERVE, SETUP, Engine, Op, OpResult
 from shortfall.replay.market import Tick, timeline
 from shortfall.replay.population import Population, generate
-from shortfall.scenario import Scenario
+from shortfall.replay.scenario import Scenario
 
 HF_BUCKETS = ((0.0, 1.0), (1.0, 1.1), (1.1, 1.25), (1.25, 1.5), (1.5, 2.0), (2.0, math.inf))
 HF_COLUMNS = tuple(f"hf_{lo:g}_{hi:g}".replace("inf", "up") for lo, hi in HF_BUCKETS)

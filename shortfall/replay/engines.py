@@ -22,13 +22,13 @@ from eth_abi import decode
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
+from shortfall.chain.deploy import deploy_core, deploy_mock_token, list_collateral
+from shortfall.chain.params import CollateralParams, FeedConfig, PoolParams, RateModel, ReserveParams, RiskParams
+from shortfall.chain.rpc import Rpc, encode_call
 from shortfall.constants import FEED_DECIMALS, MAX_UINT256, apr_to_per_second
-from shortfall.deploy import deploy_core, deploy_mock_token, list_collateral
 from shortfall.model import Collateral, Model, Revert, Source, configure
-from shortfall.params import CollateralParams, FeedConfig, PoolParams, RateModel, ReserveParams, RiskParams
 from shortfall.replay.population import Population
-from shortfall.rpc import Rpc, encode_call
-from shortfall.scenario import Scenario, to_wad
+from shortfall.replay.scenario import Scenario, to_wad
 
 RESERVE = "reserve"
 SETUP, ORACLE, KEEPER = "setup", "oracle", "keeper"

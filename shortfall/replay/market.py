@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shortfall.chain.deploy import to_answer
 from shortfall.constants import WAD
-from shortfall.deploy import to_answer
-from shortfall.scenario import Scenario
+from shortfall.replay.scenario import Scenario
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 
 from shortfall.constants import FEED_DECIMALS, WAD
-from shortfall.scenario import Scenario, ScenarioError
+from shortfall.replay.scenario import Scenario, ScenarioError
 
 MAX_UTILIZATION = 0.9
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from shortfall.replay.driver import HF_COLUMNS, ReplayResult
+from shortfall.replay.scenario import SOURCE_CODES
 from shortfall.replay.summary import read_csv
-from shortfall.scenario import SOURCE_CODES
 
 CHARTS = {
     "prices.png": "Market prices (`<asset>_market`, each divided by its first value) against the LP share "

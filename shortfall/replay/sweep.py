@@ -2,7 +2,7 @@
 local one sized to the machine, or an existing scheduler), with a sample of cells re-run on chain.
 
 Each cell is one `run_replay` on the model engine of the scenario with the cell's overrides
-(shortfall.scenario.OVERRIDABLE). The scenario travels to the workers as a pickled object, price data
+(shortfall.replay.scenario.OVERRIDABLE). The scenario travels to the workers as a pickled object, price data
 included, so a remote cluster needs the `shortfall` package installed but not the scenario files.
 """
 
@@ -19,8 +19,8 @@ from typing import Any
 
 from shortfall.replay.driver import run_replay
 from shortfall.replay.engines import ModelEngine
+from shortfall.replay.scenario import OVERRIDABLE, Scenario, ScenarioError, apply_overrides
 from shortfall.replay.summary import comparable, summary_of, write_csv
-from shortfall.scenario import OVERRIDABLE, Scenario, ScenarioError, apply_overrides
 
 METRICS = (
     "bad_debt",

@@ -4,8 +4,8 @@ prevent it, with the outcome recorded honestly). Rates are zero where exact acco
 import ape
 import pytest
 
+from shortfall.chain.params import CollateralParams, FeedConfig
 from shortfall.constants import MAX_UINT256, WAD
-from shortfall.params import CollateralParams, FeedConfig
 
 
 def asset_of(system, account):
@@ -187,8 +187,8 @@ def test_front_run_price_update__withdraw_within_max_ltv_only(
 def test_quirky_loan_asset__no_return_value_and_zero_transfer_revert__full_cycle(project, gov, alice, dave, liquidator):
     """A USDT-style loan asset (no return values; zero transfers revert) works end to end: SafeERC20
     accepts the missing return value, and no path ever transfers zero."""
-    from shortfall.deploy import deploy_core, deploy_feed, deploy_mock_token, list_collateral
-    from shortfall.params import PoolParams
+    from shortfall.chain.deploy import deploy_core, deploy_feed, deploy_mock_token, list_collateral
+    from shortfall.chain.params import PoolParams
 
     asset = project.QuirkyERC20Mock.deploy(6, sender=gov)
     pool, lp, reserve, configurator = deploy_core(project, gov, asset, deploy_feed(project, gov, 1), PoolParams())

@@ -4,10 +4,10 @@ pause, ownership, and the wiring of a Configurator to its pool."""
 import ape
 import pytest
 
-from shortfall.abi_coverage import selector_of
+from shortfall.checks.abi_coverage import selector_of
 from shortfall.constants import LT_DECREASE_DELAY, MAX_UINT256, WAD
-from shortfall.deploy import create_address
-from shortfall.params import CollateralParams, FeedConfig, RateModel, RiskParams
+from shortfall.chain.deploy import create_address
+from shortfall.chain.params import CollateralParams, FeedConfig, RateModel, RiskParams
 from tests.conftest import wad
 
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -209,8 +209,8 @@ def test_pool_constructor__initial_parameters__checked_by_configurator(
 def test_deployment__initial_parameters__each_set_event_emitted(project, gov, chain):
     """The pool's constructor has the Configurator check its initial configuration and log it: a ParameterSet
     from 0 for each nonzero rate-model and risk parameter, as every later change is logged."""
-    from shortfall.deploy import deploy_local_system
-    from shortfall.params import PoolParams
+    from shortfall.chain.deploy import deploy_local_system
+    from shortfall.chain.params import PoolParams
 
     s = deploy_local_system(project, gov, 6, {"WETH": (18, 2_000)}, PoolParams())
     events = list(chain.provider.get_receipt(s.pool.txn_hash).events.filter(s.configurator.ParameterSet))

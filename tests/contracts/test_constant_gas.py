@@ -3,8 +3,8 @@
 import pytest
 
 from shortfall.constants import WAD
-from shortfall.gas import bad_debt_liquidation_gas, build_bench
-from shortfall.population import add_borrowers, add_lps, rpc_for
+from shortfall.bench.gas import bad_debt_liquidation_gas, build_bench
+from shortfall.chain.populate import add_borrowers, add_lps, rpc_for
 
 COUNT = 200
 

@@ -7,8 +7,8 @@ import ape
 import pytest
 
 from shortfall.constants import MAX_UINT256
-from shortfall.deploy import Deployment, deploy_core, deploy_feed, list_collateral, to_answer
-from shortfall.params import CollateralParams, FeedConfig, PoolParams
+from shortfall.chain.deploy import Deployment, deploy_core, deploy_feed, list_collateral, to_answer
+from shortfall.chain.params import CollateralParams, FeedConfig, PoolParams
 
 
 @pytest.fixture

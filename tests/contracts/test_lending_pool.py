@@ -4,9 +4,9 @@ test_configurator.py)."""
 import ape
 import pytest
 
-from shortfall.abi_coverage import selector_of
+from shortfall.checks.abi_coverage import selector_of
 from shortfall.constants import LT_DECREASE_DELAY, MAX_UINT256, WAD, YEAR
-from shortfall.params import CollateralParams, FeedConfig, RateModel, RiskParams
+from shortfall.chain.params import CollateralParams, FeedConfig, RateModel, RiskParams
 from tests.conftest import wad
 
 ZERO = "0x0000000000000000000000000000000000000000"

@@ -206,8 +206,8 @@ def test_reserve_cut__beyond_uint128__minted_instead_of_freezing(project, gov, a
     """After a near-total loss a unit of interest is worth a huge number of shares: an hour's reserve cut of an
     18-decimal pool exceeds 2**128 shares. The accrual mints it instead of reverting, and exits, repays and
     governance go on (review of the pending ledger, F1: the uint128 count froze the pool for good)."""
-    from shortfall.deploy import deploy_local_system
-    from shortfall.params import PoolParams
+    from shortfall.chain.deploy import deploy_local_system
+    from shortfall.chain.params import PoolParams
 
     s = deploy_local_system(project, gov, 18, {"WETH": (18, 2_000)}, PoolParams())
     pool, lp, dai, weth = s.pool, s.lp_token, s.asset, s.collaterals["WETH"]

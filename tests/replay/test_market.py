@@ -4,7 +4,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from shortfall.replay.market import timeline
-from shortfall.scenario import PricePath, PricePoint, Window, load_scenario
+from shortfall.replay.scenario import PricePath, PricePoint, Window, load_scenario
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 

@@ -8,9 +8,9 @@ import click
 import pytest
 
 from shortfall.replay.cli import replay_command, sweep_command
+from shortfall.replay.scenario import ScenarioError, apply_overrides, load_scenario
 from shortfall.replay.summary import comparable, read_csv, summarize
 from shortfall.replay.sweep import make_grid, parse_param, verify_sample
-from shortfall.scenario import ScenarioError, apply_overrides, load_scenario
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 CHARTS = ("prices.png", "bad_debt.png", "lp_losses.png", "health_factors.png")

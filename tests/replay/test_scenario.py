@@ -8,7 +8,7 @@ import pytest
 
 from shortfall.replay.market import timeline
 from shortfall.replay.population import generate
-from shortfall.scenario import ScenarioError, load_scenario
+from shortfall.replay.scenario import ScenarioError, load_scenario
 
 LIBRARY = sorted(Path("scenarios").glob("*.yaml"))
 TINY = Path(__file__).parent / "data" / "tiny.yaml"

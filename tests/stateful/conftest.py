@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+from shortfall.chain.deploy import deploy_local_system
+from shortfall.chain.params import PoolParams
+from shortfall.chain.populate import rpc_for
+from shortfall.chain.rpc import encode_call
 from shortfall.constants import MAX_UINT256
-from shortfall.deploy import deploy_local_system
-from shortfall.harness import FuzzChain, error_names, model_from_chain
-from shortfall.params import PoolParams
-from shortfall.population import rpc_for
-from shortfall.rpc import encode_call
+from shortfall.fuzz.harness import FuzzChain, error_names, model_from_chain
 from tests.stateful.machine import PoolMachine, Stats
 
 STEPS_PER_RUN = int(os.environ.get("SHORTFALL_FUZZ_STEPS_PER_RUN", "40"))

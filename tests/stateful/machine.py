@@ -1,6 +1,6 @@
 """The stateful fuzzer: random sequences sent to the live contracts on Anvil and to the reference model
 side by side. A revert is accepted only when the model predicts that same error; after every step the
-contract state equals the model exactly and every invariant of shortfall/invariants.py holds.
+contract state equals the model exactly and every invariant of shortfall/fuzz/invariants.py holds.
 
 Structure after curvefi/tricrypto-ng's stateful tests (contract vs Python simulator) and Liquity's
 invariant handler (every revert justified against the model).
@@ -18,11 +18,11 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from shortfall.chain.rpc import encode_call
 from shortfall.constants import MAX_UINT256, RESERVE_WITHDRAWAL_DELAY, WAD
-from shortfall.harness import FuzzChain
-from shortfall.invariants import StepContext, check_step, price_ratio_not_lower
+from shortfall.fuzz.harness import FuzzChain
+from shortfall.fuzz.invariants import StepContext, check_step, price_ratio_not_lower
 from shortfall.model import Model, Revert, to_assets_down, to_shares_down
-from shortfall.rpc import encode_call
 
 PRICE_FACTORS = [0.0, 0.0001, 0.05, 0.3, 0.5, 0.62, 0.75, 0.9, 1.1, 1.5, 3.0]
 # Percentages of what is available: mostly valid, sometimes zero or too much (refusals are checked too).

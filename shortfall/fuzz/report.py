@@ -2,7 +2,7 @@
 run was not vacuous: at least 70% of steps changed state, at least 50 socializations the reserve covered
 fully, 50 it covered in part, and 20 liquidations below debt/collateral 1/(1 + bonus).
 
-Run: python -m shortfall.fuzz_report [reports/fuzz.json]
+Run: python -m shortfall.fuzz.report [reports/fuzz.json]
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from shortfall.deployment import DeploymentError, DeploymentRecord, deploy_network, network_plan, verify_record
-from shortfall.network_config import NetworkConfig, TokenConfig
-from shortfall.params import CollateralParams, PoolParams
-from shortfall.population import rpc_for
+from shortfall.chain.deployment import DeploymentError, DeploymentRecord, deploy_network, network_plan, verify_record
+from shortfall.chain.network import NetworkConfig, TokenConfig
+from shortfall.chain.params import CollateralParams, PoolParams
+from shortfall.chain.populate import rpc_for
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from typing import Any
 from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
 
-from shortfall.abi_coverage import selector_of
+from shortfall.chain.rpc import Rpc, encode_call
+from shortfall.checks.abi_coverage import selector_of
 from shortfall.constants import CORE_CONTRACTS
-from shortfall.invariants import Snapshot
+from shortfall.fuzz.invariants import Snapshot
 from shortfall.model import Collateral, Feed, Model, Source, configure
-from shortfall.rpc import Rpc, encode_call
 
 EVENT_SIGNATURES = {
     "BadDebtSocialized": (

@@ -4,7 +4,7 @@ Each mutant is one exact text replacement in a copy of the project; the `ci` fuz
 against it. A mutant that survives (the fuzzer passes) fails the whole run: the fuzzer would not have
 noticed that bug.
 
-Run: python -m shortfall.mutants [NAME ...]
+Run: python -m shortfall.fuzz.mutants [NAME ...]
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

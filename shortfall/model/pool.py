@@ -683,7 +683,7 @@ class Model:
 
 def configure(model: Model, params: Any) -> None:
     """Sets the model's rate model, risk parameters, reserve floor and buy discount from a
-    `shortfall.params.PoolParams`, as the contracts are deployed with it."""
+    `shortfall.chain.params.PoolParams`, as the contracts are deployed with it."""
     rate, risk = params.rate_model, params.risk
     model.rates = {
         "base": rate.base_rate,

@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from shortfall.chain.deploy import Deployment, deploy_local_system, to_answer
+from shortfall.chain.params import PoolParams
 from shortfall.constants import CORE_CONTRACTS, MAX_UINT256, WAD
-from shortfall.deploy import Deployment, deploy_local_system, to_answer
-from shortfall.params import PoolParams
 
 STEADY_STATE = __doc__.split("Steady state (the conditions every figure is measured in):")[1].strip()
 

@@ -22,11 +22,11 @@ from typing import Any
 from eth_abi import decode
 from eth_utils import to_checksum_address
 
+from shortfall.chain.deploy import deploy_core, deploy_feed, deploy_mock_token
+from shortfall.chain.network import NetworkConfig, TokenConfig, load_network_config
+from shortfall.chain.params import CollateralParams, FeedConfig, PoolParams
+from shortfall.chain.rpc import Rpc, encode_call, provider_url
 from shortfall.constants import DEAD_ADDRESS, DECIMALS_OFFSET, MAX_UINT256
-from shortfall.deploy import deploy_core, deploy_feed, deploy_mock_token
-from shortfall.network_config import NetworkConfig, TokenConfig, load_network_config
-from shortfall.params import CollateralParams, FeedConfig, PoolParams
-from shortfall.rpc import Rpc, encode_call, provider_url
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 SEED_DEPOSIT_GAS = 500_000

@@ -4,7 +4,7 @@ no line in audit/slither-triage.md (detector, file:symbol, reason). Findings are
 invalidate the triage. No detector is excluded globally; only
 node_modules (OpenZeppelin) is filtered out.
 
-Run: python -m shortfall.lint
+Run: python -m shortfall.checks.lint
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from eth_account import Account
 
-from shortfall.secrets_scan import TEST_MNEMONIC, _wordlist, scan, scan_text
+from shortfall.checks.secrets_scan import TEST_MNEMONIC, _wordlist, scan, scan_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

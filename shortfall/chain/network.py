@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 from eth_utils import is_address, to_checksum_address
 
+from shortfall.chain.params import CollateralParams, PoolParams, RateModel, ReserveParams, RiskParams
 from shortfall.constants import WAD, apr_to_per_second
-from shortfall.params import CollateralParams, PoolParams, RateModel, ReserveParams, RiskParams
 
 
 class ConfigError(ValueError):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from shortfall.chain.rpc import Rpc, derived_address, encode_call, provider_url, tx
 from shortfall.constants import MAX_UINT256
-from shortfall.rpc import Rpc, derived_address, encode_call, provider_url, tx
 
 
 def rpc_for(provider: Any) -> Rpc:

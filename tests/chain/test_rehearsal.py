@@ -19,9 +19,9 @@ import yaml
 from eth_abi import encode
 from eth_account import Account
 
+from shortfall.chain.deployment import DeploymentRecord
+from shortfall.chain.rpc import Rpc, encode_call
 from shortfall.constants import CORE_CONTRACTS
-from shortfall.deployment import DeploymentRecord
-from shortfall.rpc import Rpc, encode_call
 
 PORT, CHAIN_ID = 8547, 4242
 NETWORK = "ethereum:shortfall-rehearsal:node"

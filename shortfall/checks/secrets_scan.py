@@ -4,7 +4,7 @@ Deployments sign with ape accounts only (`--account ALIAS`, keyfiles under ape's
 ape's test accounts on local networks); no key or mnemonic belongs in a file of the repository. The one
 mnemonic allowed is Anvil's and ape's public test mnemonic.
 
-Run: python -m shortfall.secrets_scan [ROOT]
+Run: python -m shortfall.checks.secrets_scan [ROOT]
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from typing import Any
 import rlp
 from eth_utils import keccak, to_bytes, to_checksum_address
 
+from shortfall.chain.params import CollateralParams, FeedConfig, PoolParams
 from shortfall.constants import FEED_DECIMALS
-from shortfall.params import CollateralParams, FeedConfig, PoolParams
 
 
 def create_address(sender: str, nonce: int) -> str:

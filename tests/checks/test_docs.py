@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from shortfall.invariants import INVARIANTS
+from shortfall.fuzz.invariants import INVARIANTS
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from shortfall.network_config import ConfigError, load_network_config
+from shortfall.chain.network import ConfigError, load_network_config
 
 VALID = """
 asset: {symbol: USDC, address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", decimals: 6,
