@@ -1,6 +1,8 @@
 """`make fuzz`'s verdict on a run's statistics (reports/fuzz.json): prints them and fails unless the
 run was not vacuous: at least 70% of steps changed state, at least 50 socializations the reserve covered
-fully, 50 it covered in part, and 20 liquidations below debt/collateral 1/(1 + bonus).
+fully, 50 it covered in part, 20 liquidations below debt/collateral 1/(1 + bonus), and at least 20 hits of
+every boundary row the fuzzer has a rule for, at the boundary itself (`BOUNDARY_RULES`); the other rows of
+the boundary table are listed as not fuzzed yet.
 
 Run: python -m shortfall.fuzz.report [reports/fuzz.json]
 """
@@ -11,21 +13,47 @@ import json
 import sys
 from pathlib import Path
 
+from shortfall.fuzz.boundaries import BOUNDARIES
+
 REQUIREMENTS = {
     "state_change_ratio": 0.70,
     "socializations_fully_covered": 50,
     "socializations_partly_covered": 50,
     "liquidations_below_1_over_1_plus_bonus": 20,
 }
+# Rows of the boundary table with a boundary rule in tests/stateful/boundary_rules.py, and the hits each
+# needs exactly at its boundary in a `make fuzz` run.
+BOUNDARY_RULES = ("BND-02", "BND-03", "BND-05", "BND-08", "BND-21")
+BOUNDARY_HITS = 20
 
 
 def verdict(stats: dict) -> list[str]:
     """The requirements the run missed."""
-    return [
+    missed = [
         f"{key}: {stats.get(key, 0)} < {minimum}"
         for key, minimum in REQUIREMENTS.items()
         if stats.get(key, 0) < minimum
     ]
+    hits = stats.get("boundary_hits", {})
+    missed += [
+        f"{row} hits at the boundary: {hits.get(f'{row} at', 0)} < {BOUNDARY_HITS}"
+        for row in BOUNDARY_RULES
+        if hits.get(f"{row} at", 0) < BOUNDARY_HITS
+    ]
+    return missed
+
+
+def boundary_lines(stats: dict) -> list[str]:
+    """One line per row of the boundary table: its hits below, at and above the boundary."""
+    hits = stats.get("boundary_hits", {})
+    lines = []
+    for row in BOUNDARIES:
+        if row.id not in BOUNDARY_RULES:
+            lines.append(f"  {row.id}  no fuzz rule yet")
+            continue
+        sides = [hits.get(f"{row.id} {side}", 0) for side in ("below", "at", "above")]
+        lines.append(f"  {row.id}  below {sides[0]:>5,}  at {sides[1]:>5,}  above {sides[2]:>5,}")
+    return lines
 
 
 def render(stats: dict) -> str:
@@ -39,6 +67,8 @@ def render(stats: dict) -> str:
         *[f"  {rule:<22} {count:>7,}" for rule, count in stats["successes_by_rule"].items()],
         "reverts (each predicted by the model) by error:",
         *[f"  {error:<34} {count:>7,}" for error, count in stats["reverts_by_error"].items()],
+        "boundary hits (shortfall/fuzz/boundaries.py):",
+        *boundary_lines(stats),
     ]
     return "\n".join(lines)
 

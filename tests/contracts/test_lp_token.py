@@ -146,6 +146,8 @@ def test_erc20__bad_input__standard_errors(lp_token, alice, bob, deposit, snapsh
 def test_reserve_hooks__not_pool__revert(lp_token, stranger):
     with ape.reverts(lp_token.OnlyPool):
         lp_token.burnReserveShares(1, sender=stranger)
+    with ape.reverts(lp_token.OnlyPool):
+        lp_token.mintReserveShares(1, sender=stranger)
 
 
 def test_deposit__beyond_uint128_cash__reverts_safecast(lp_token, asset, alice):

@@ -23,6 +23,7 @@ from shortfall.constants import MAX_UINT256, RESERVE_WITHDRAWAL_DELAY, WAD
 from shortfall.fuzz.harness import FuzzChain
 from shortfall.fuzz.invariants import StepContext, check_step, price_ratio_not_lower
 from shortfall.model import Model, Revert, to_assets_down, to_shares_down
+from tests.stateful.boundary_rules import BoundaryRules
 
 PRICE_FACTORS = [0.0, 0.0001, 0.05, 0.3, 0.5, 0.62, 0.75, 0.9, 1.1, 1.5, 3.0]
 # Percentages of what is available: mostly valid, sometimes zero or too much (refusals are checked too).
@@ -41,6 +42,7 @@ class Stats:
     partial_cover: int = 0
     no_cover: int = 0
     deep_liquidations: int = 0
+    boundary_hits: Counter = field(default_factory=Counter)
 
     started: float = field(default_factory=time.monotonic)
     progress_every: int = 0
@@ -69,10 +71,11 @@ class Stats:
             "liquidations_below_1_over_1_plus_bonus": self.deep_liquidations,
             "successes_by_rule": dict(sorted(self.successes.items())),
             "reverts_by_error": dict(sorted(self.reverts.items())),
+            "boundary_hits": dict(sorted(self.boundary_hits.items())),
         }
 
 
-class PoolMachine(RuleBasedStateMachine):
+class PoolMachine(BoundaryRules, RuleBasedStateMachine):
     """Set up by tests/stateful/conftest.py: `chain`, `base_model`, `snapshot`, `roles`, `stats`."""
 
     chain: ClassVar[FuzzChain]
