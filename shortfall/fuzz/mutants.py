@@ -3,41 +3,48 @@
 Two sources of mutants, each one exact text replacement in one contract:
 
 - the named mutants below (`NAMED`), bugs written by hand (socialization skips the reserve, ...);
-- one mutant per row of the boundary table (`shortfall/fuzz/boundaries.py`), derived mechanically:
-  the row's snippet with its operator flipped (`<` with `<=`, `>` with `>=`, `...Down` with `...Up`),
-  named `BND-01 flip >=` and so on.
+- one mutant per row of the boundary table (`shortfall/fuzz/boundaries.py`), derived mechanically: the
+  row's snippet with its operator flipped (`<` with `<=`, `>` with `>=`, `...Down` with `...Up`), named
+  after the row (`BND-01 flip >=`).
 
-Every pattern must occur exactly once in its contract, or nothing runs. Each mutant is applied to a copy
-of the tracked tree, compiled, and tested with the boundary example tests
-(`tests/contracts/test_boundaries.py`, when it exists) and the stateful suite under the `ci` profile
-(`tests/stateful`, regressions before the machine), stopping at the first failure (`-x`). A mutant is
-killed when a test fails; one that survives fails the run, and so does a baseline (the same run on the
-unmutated copy) that does not pass, since a kill means something only if the unmutated code passes.
+Every pattern must occur exactly once in its contract, or nothing runs. Each mutant is applied to a copy of
+the tracked tree, compiled, and tested until the first failure (`-x`): a boundary mutant first meets its
+own row's example tests alone (`tests/contracts/test_boundaries.py -k test_BND_07__`, when that file has
+them); then every run goes through the fuzzer's regression sequences, the fuzzer under the `ci` profile
+(`tests/stateful`) and the boundary example tests (when the file exists), cheapest first. A mutant is
+killed when a test fails (pytest exit 1 naming a failing test; a signal, a timeout or a pytest error is
+not a kill, and a run ended by a signal from outside is run once more). One that survives fails the
+whole run, and so does a baseline (the same run, unmutated) that does not pass: a kill means something
+only if the unmutated code passes the same tests on the same build.
 
-Cost, and what was done about it (measured on this 2-core machine, shared with other work; see the
-README for the numbers of a whole run):
+Cost, and what was done about it (measured on this 2-core machine while other engineers' test runs kept
+the load average at 3-5; the README has a whole run's numbers):
 
-- The contracts compile with `via_ir: true`; with the wasm solc a full compile takes about 80 s, most of it
-  the LendingPool. Mutants are compiled on the legacy pipeline instead (`via_ir: false` in the copy's
-  ape-config.yaml): about 27 s in full, 15-20 s for the LendingPool alone. The comparisons and the
-  rounding calls that the mutants flip have the same semantics on both pipelines (only gas and code size
-  differ; the LendingPool is 18.4 kB on legacy, under EIP-170), and the baseline runs on the same legacy
-  build, so a kill is a kill of the mutation and not of the pipeline.
-- The legacy build of the unmutated tree is made once (the base copy) and copied into each mutant's
-  copy; only the mutated file and the files importing it (transitively: LossMathLib is inlined into the
-  LendingPool) are recompiled, with `ape compile --force`. ape's cache decides by source checksum alone,
-  so it would never recompile an importer by itself nor notice a settings change: hence the base is built
-  from scratch on legacy, the importers are forced, and a mutant whose build leaves every contract's
-  bytecode as in the base is an error, not a survivor.
-- `--jobs` (default 2) mutants run side by side, the baseline among the first. Each run is its own copy
-  (its own `.build`, `contracts/.cache`, hypothesis and report files) and its own Anvil on a random port
-  (ape-foundry `host: auto`); none of these tests uses a fixed port. APE_FOUNDRY_HOST is removed from the
-  environment of the runs, since it would point them all at one node.
-- `-x` stops a mutant's run at its first failing test.
+- The contracts compile with `via_ir: true`: with the wasm solc, a full compile takes about 80 s (75 s of
+  CPU), most of it the LendingPool; 33 mutants and a baseline at that price, each followed by a test run,
+  do not fit in 30 minutes on 2 cores. Mutants are compiled on the legacy pipeline instead (`via_ir: false`
+  in the copy's ape-config.yaml): about 27 s for everything (25 s CPU), 15-20 s for the LendingPool alone.
+  The comparisons and rounding calls the mutants flip mean the same on both pipelines (only gas and code
+  size differ; the LendingPool is 18.4 kB on legacy, under EIP-170), and the baseline runs on the same
+  legacy build, so a kill is the mutation's and not the pipeline's.
+- The legacy build of the unmutated tree is made once (the base copy) and copied into each mutant's copy;
+  only the mutated file and the files that import it, transitively, are recompiled (`ape compile --force`;
+  LossMathLib is inlined into the LendingPool). ape's cache decides by source checksum alone: it would
+  neither recompile an importer of a changed file nor notice a settings change. Hence the base is built
+  from scratch on legacy, importers are forced, and a mutant whose build leaves every contract's
+  bytecode as in the base is an error, never a survivor.
+- `--jobs` (default 2) runs side by side, the baseline among the first two (a failing baseline stops the
+  rest). Each run has its own copy (its own `.build`, `contracts/.cache`, hypothesis and report files)
+  and its own Anvil on a random port (ape-foundry `host: auto`); none of these tests uses a fixed port.
+  APE_FOUNDRY_HOST is dropped from the runs' environment (it would point them all at one node). Python
+  bytecode, pytest's rewritten modules included, is cached under the run's temp dir
+  (PYTHONPYCACHEPREFIX, shared by the runs of one invocation and nowhere else), even where
+  PYTHONDONTWRITEBYTECODE is set: without it every ape start pays ~4 s of CPU more.
+- Runs start slowest first, by the times of the last report, so that the two jobs end together.
 
 Run: python -m shortfall.fuzz.mutants [NAME | ROW-ID ...] [--jobs N] [--list] [--keep]
-Writes reports/mutants.md and reports/mutants.json; exits non-zero if the baseline fails or any mutant
-is not killed.
+Writes reports/mutants.md, reports/mutants.json and each run's output to reports/mutants/<mutant>.log;
+exits non-zero if the baseline fails or any mutant is not killed.
 """
 
 from __future__ import annotations
@@ -132,8 +139,9 @@ def boundary_mutants() -> list[Mutant]:
 MUTANTS = NAMED + boundary_mutants()
 
 
-def problems(mutants: list[Mutant], root: Path = ROOT) -> list[str]:
+def problems(mutants: list[Mutant], root: Path | None = None) -> list[str]:
     """Why these mutants cannot run against the contracts under `root` (empty: they can)."""
+    root = root or ROOT
     found = []
     names = [m.name for m in mutants]
     found += [f"duplicate mutant name {n!r}" for n in sorted({n for n in names if names.count(n) > 1})]
@@ -159,7 +167,8 @@ def select(wanted: list[str]) -> list[Mutant]:
 # ---------------------------------------------------------------- the copies
 
 
-def tracked_files(root: Path = ROOT) -> list[str]:
+def tracked_files(root: Path | None = None) -> list[str]:
+    root = root or ROOT
     out = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True).stdout
     return [name for name in out.decode().split("\0") if name and (root / name).is_file()]
 
@@ -204,14 +213,23 @@ def bytecodes(workdir: Path) -> dict[str, str]:
     }
 
 
-def test_targets(workdir: Path) -> list[str]:
-    """What a mutant's run tests, quickest kills first: the boundary example tests (when present), the
-    fuzzer's regression sequences, then the fuzzer itself."""
+def suite_targets(workdir: Path) -> list[str]:
+    """What every run tests, until the first failure, cheapest first: the fuzzer's regression sequences,
+    the fuzzer itself (`ci` profile), then the boundary example tests (when present)."""
     stateful = sorted(
         (p.relative_to(workdir).as_posix() for p in (workdir / STATEFUL).glob("test_*.py")),
         key=lambda p: (p.endswith("test_pool_machine.py"), p),
     )
-    return ([BOUNDARY_TESTS] if (workdir / BOUNDARY_TESTS).is_file() else []) + stateful
+    return stateful + ([BOUNDARY_TESTS] if (workdir / BOUNDARY_TESTS).is_file() else [])
+
+
+def row_tests(workdir: Path, row: str | None) -> str | None:
+    """The `-k` expression selecting a boundary row's own example tests (`test_BND_07__...`), if it has any."""
+    path = workdir / BOUNDARY_TESTS
+    if not row or not path.is_file():
+        return None
+    prefix = f"test_{row.replace('-', '_')}__"
+    return prefix if re.search(rf"^\s*def {prefix}", path.read_text(), flags=re.M) else None
 
 
 # ---------------------------------------------------------------- running
@@ -324,7 +342,7 @@ def outcome(code: int | None, output: str) -> tuple[str, str, str]:
     test_id, error = first_failure(output) if code else ("", "")
     if code is None:
         return "error", "", output.strip().splitlines()[-1] if output.strip() else "timed out"
-    if code == 0:
+    if code in (0, 5):  # 5: no test selected (a row without example tests yet)
         return "passed", "", ""
     if code < 0 or code in (130, 137, 143) or re.search(r"SystemExit: (130|143)\b", output):
         return "interrupted", "", f"ended by a signal (exit {code}), not by a test"
@@ -387,14 +405,22 @@ def run(mutant: Mutant | None, base: Path, tmp: Path, runner: Runner, keep: bool
                 return result("error", detail="does not compile: " + first_failure(out)[1], compiled=compiled)
             if bytecodes(workdir) == before:
                 return result("error", detail="the build is the base's: mutation not compiled", compiled=compiled)
-        cmd = [ape(), "test", *test_targets(workdir), "-q", "-x", "-rfE", "--tb=short", "-p", "no:cacheprovider"]
-        for _attempt in range(2):  # once more if a signal from outside ended the run
-            tests_start = time.monotonic()
-            code, out = logged(cmd, TIMEOUT - (tests_start - start))
-            tested = time.monotonic() - tests_start
-            kind, test_id, error = outcome(code, out)
-            if kind != "interrupted" or runner.aborted:
+        # A boundary mutant meets its own row's example tests first, alone (seconds, where the whole suite
+        # takes minutes); then every run goes through the whole suite until the first failure.
+        options = ["-q", "-x", "-rfE", "--tb=short", "-p", "no:cacheprovider"]
+        stages = [[ape(), "test", *suite_targets(workdir), *options]]
+        if own := row_tests(workdir, mutant.row if mutant else None):
+            stages.insert(0, [ape(), "test", BOUNDARY_TESTS, "-k", own, *options])
+        tests_start = time.monotonic()
+        for cmd in stages:
+            for _attempt in range(2):  # once more if a signal from outside ended the run
+                code, out = logged(cmd, TIMEOUT - (time.monotonic() - start))
+                kind, test_id, error = outcome(code, out)
+                if kind != "interrupted" or runner.aborted:
+                    break
+            if kind != "passed":
                 break
+        tested = time.monotonic() - tests_start
         if kind in ("error", "interrupted"):
             return result("error", test_id, error, compiled, tested)
         if mutant:
@@ -497,44 +523,43 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Result] = {}
     try:
         base, base_seconds = build_base(tmp, runner)
-        targets = test_targets(base)
+        targets = suite_targets(base)
         print(
             f"{len(mutants)} mutants, {args.jobs} at a time, legacy pipeline (base compiled in {base_seconds:.0f} s); "
             f"tests: {' '.join(targets)}",
             flush=True,
         )
-        done = 0
-        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
+        try:
             futures = {pool.submit(run, None, base, tmp, runner, args.keep, logs): None}
             futures |= {
                 pool.submit(run, m, base, tmp, runner, args.keep, logs): m for m in longest_first(mutants, previous)
             }
             for future in as_completed(futures):
+                mutant = futures[future]
                 try:
                     r = future.result()
-                except Exception as err:  # a broken copy or report: that run is an error, the others go on
-                    m = futures[future]
-                    r = Result(
-                        m.name if m else "baseline (no mutation)", m.row if m else None, "error", "", repr(err), 0.0
-                    )
-                if futures[future] is None:
+                except Exception as err:  # a broken copy or log: that run is an error, the others go on
+                    name = mutant.name if mutant else "baseline (no mutation)"
+                    r = Result(name, mutant.row if mutant else None, "error", "", repr(err), 0.0)
+                if mutant is None:
                     baseline = r
                     print(f"[baseline] {r.status:<8} {r.seconds:6.1f} s  {r.killed_by} {r.detail}".rstrip(), flush=True)
                     if r.status != "passed":
                         print("the tests fail on the unmutated contracts: fix that first", flush=True)
-                        runner.abort()
-                        pool.shutdown(cancel_futures=True)
                         break
                     continue
-                done += 1
                 results[r.name] = r
                 by = f"{r.killed_by}: {r.detail}" if r.killed_by else r.detail
                 print(
-                    f"[{done:2}/{len(mutants)}] {r.status:<8} {r.name:<40} {r.seconds:6.1f} s  {by[:160]}", flush=True
+                    f"[{len(results):2}/{len(mutants)}] {r.status:<8} {r.name:<40} {r.seconds:6.1f} s  {by[:160]}",
+                    flush=True,
                 )
-    except KeyboardInterrupt:
-        runner.abort()
-        raise
+        finally:
+            # Normally nothing is left; after a failed baseline or a Ctrl-C, end the runs still going.
+            if len(results) < len(mutants):
+                runner.abort()
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         if args.keep:
             print(f"copies kept in {tmp}")

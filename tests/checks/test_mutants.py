@@ -19,8 +19,10 @@ from shortfall.fuzz.mutants import (
     legacy_config,
     outcome,
     problems,
+    row_tests,
     select,
     slug,
+    suite_targets,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,6 +97,22 @@ def test_mutants__a_library_mutant__recompiles_the_contracts_it_is_inlined_into(
     assert importers(ROOT, "contracts/ReserveFund.sol") == ["contracts/ReserveFund.sol"]
 
 
+def test_mutants__tests_run__cheapest_first_and_a_row_meets_its_own_tests_first(tmp_path):
+    for name in ("tests/stateful/test_pool_machine.py", "tests/stateful/test_regressions.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    assert suite_targets(tmp_path) == ["tests/stateful/test_regressions.py", "tests/stateful/test_pool_machine.py"]
+    assert row_tests(tmp_path, "BND-07") is None  # no boundary example tests yet: the suite alone
+
+    boundaries = tmp_path / "tests" / "contracts" / "test_boundaries.py"
+    boundaries.parent.mkdir(parents=True)
+    boundaries.write_text("def test_BND_07__exactly_min_borrow__allowed(base):\n    pass\n")
+    assert suite_targets(tmp_path)[-1] == "tests/contracts/test_boundaries.py"
+    assert row_tests(tmp_path, "BND-07") == "test_BND_07__"
+    assert row_tests(tmp_path, "BND-08") is None
+    assert row_tests(tmp_path, None) is None
+
+
 FAILED_RUN = """\
 ..F
 =================================== FAILURES ===================================
@@ -116,6 +134,7 @@ def test_mutants__a_run_is_read__killed_only_by_a_failing_test():
         "AssertionError: assert 999999999999999999 == 1000000000000000000",
     )
     assert outcome(0, "2 passed in 80.9s\n") == ("passed", "", "")
+    assert outcome(5, "2/108 tests collected (106 deselected)\n") == ("passed", "", "")
     signalled = "FAILED tests/stateful/test_regressions.py::test_regressions - SystemExit: 143\n"
     assert outcome(1, signalled)[0] == "interrupted"
     assert outcome(-15, "")[0] == "interrupted"
