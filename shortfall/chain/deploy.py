@@ -15,7 +15,7 @@ from typing import Any
 import rlp
 from eth_utils import keccak, to_bytes, to_checksum_address
 
-from shortfall.chain.params import CollateralParams, FeedConfig, PoolParams
+from shortfall.chain.params import CollateralParams, FeedConfig, PoolParams, default_max_answer
 from shortfall.constants import FEED_DECIMALS
 
 
@@ -48,10 +48,17 @@ class Deployment:
 
 
 def deploy_core(
-    project: Any, deployer: Any, asset: Any, asset_feed: Any, params: PoolParams, owner: str | None = None
+    project: Any,
+    deployer: Any,
+    asset: Any,
+    asset_feed: Any,
+    params: PoolParams,
+    owner: str | None = None,
+    loan_bounds: tuple[int, int] | None = None,
 ) -> tuple[Any, Any, Any, Any]:
     """Deploys ReserveFund, LPToken, Configurator and LendingPool in four consecutive transactions of
-    `deployer`; returns (pool, lp_token, reserve_fund, configurator)."""
+    `deployer`; returns (pool, lp_token, reserve_fund, configurator). The loan feed's bounds (min, max
+    answer) are fixed here, FeedConfig's defaults unless `loan_bounds` says otherwise."""
     owner = owner or deployer.address
     nonce = deployer.nonce
     lp_address = create_address(deployer.address, nonce + 1)
@@ -70,7 +77,7 @@ def deploy_core(
         project.LPToken, asset.address, pool_address, reserve.address, params.lp_name, params.lp_symbol
     )
     configurator = deployer.deploy(project.Configurator, owner, pool_address, asset.address)
-    loan_feed = FeedConfig(asset_feed.address, heartbeat=params.loan_heartbeat)
+    loan_feed = FeedConfig(asset_feed.address, params.loan_heartbeat, *(loan_bounds or ()))
     pool = deployer.deploy(
         project.LendingPool,
         asset.address,
@@ -118,24 +125,34 @@ def deploy_local_system(
     project: Any,
     deployer: Any,
     asset_decimals: int = 6,
-    collaterals: dict[str, tuple[int, float]] | None = None,
+    collaterals: dict[str, tuple[int, float] | tuple[int, float, int]] | None = None,
     params: PoolParams | None = None,
     collateral_params: CollateralParams | None = None,
+    asset_feed_decimals: int = FEED_DECIMALS,
+    loan_bounds: tuple[int, int] | None = None,
 ) -> Deployment:
     """A whole system on a local network: mock loan asset at $1, mock collaterals with settable feeds.
 
-    `collaterals` maps a symbol to (decimals, price); the default is one WETH-like collateral at $2,000.
+    `collaterals` maps a symbol to (decimals, price) or (decimals, price, feed decimals); the default is
+    one WETH-like collateral at $2,000. Feeds have FEED_DECIMALS unless given (`asset_feed_decimals` for
+    the loan asset's); every feed's bounds are (0, default_max_answer(its decimals)) unless `loan_bounds`
+    sets the loan feed's.
     """
     params = params or PoolParams()
     collaterals = collaterals or {"WETH": (18, 2_000)}
     asset = deploy_mock_token(project, deployer, "USDC" if asset_decimals == 6 else "DAI", asset_decimals)
-    asset_feed = deploy_feed(project, deployer, 1)
-    pool, lp_token, reserve, configurator = deploy_core(project, deployer, asset, asset_feed, params)
+    asset_feed = deploy_feed(project, deployer, 1, asset_feed_decimals)
+    loan_bounds = loan_bounds or (0, default_max_answer(asset_feed_decimals))
+    pool, lp_token, reserve, configurator = deploy_core(
+        project, deployer, asset, asset_feed, params, loan_bounds=loan_bounds
+    )
     deployment = Deployment(pool, lp_token, reserve, configurator, asset, asset_feed)
-    for symbol, (decimals, price) in collaterals.items():
+    for symbol, (decimals, price, *rest) in collaterals.items():
+        feed_decimals = rest[0] if rest else FEED_DECIMALS
         token = deploy_mock_token(project, deployer, symbol, decimals)
-        feed = deploy_feed(project, deployer, price)
-        list_collateral(configurator, token, feed, collateral_params or CollateralParams(), deployer)
+        feed = deploy_feed(project, deployer, price, feed_decimals)
+        bounds = (0, default_max_answer(feed_decimals))
+        list_collateral(configurator, token, feed, collateral_params or CollateralParams(), deployer, bounds=bounds)
         deployment.collaterals[symbol] = token
         deployment.feeds[symbol] = feed
     return deployment

@@ -9,14 +9,20 @@ from shortfall.constants import FEED_DECIMALS, WAD, apr_to_per_second
 USD = WAD  # one unit of quote currency in contract values
 
 
+def default_max_answer(feed_decimals: int = FEED_DECIMALS) -> int:
+    """The default ceiling of a feed's answers: a price of 1e12 quote units, in the feed's decimals."""
+    return 10**12 * 10**feed_decimals
+
+
 @dataclass(frozen=True)
 class FeedConfig:
-    """How a token is priced: feed address, heartbeat (s) and the answers beyond which it is refused."""
+    """How a token is priced: feed address, heartbeat (s) and the answers beyond which it is refused.
+    The default bounds are for a feed of FEED_DECIMALS; `default_max_answer(d)` gives another's."""
 
     feed: str
     heartbeat: int = 86_400
     min_answer: int = 0
-    max_answer: int = 10**12 * 10**FEED_DECIMALS
+    max_answer: int = default_max_answer()
 
     def as_tuple(self) -> tuple:
         return astuple(self)
