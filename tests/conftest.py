@@ -105,8 +105,11 @@ def stranger(accounts):
 # ---------------------------------------------------------------- system
 
 
-@pytest.fixture(scope="session", params=DECIMALS, ids=lambda d: f"asset{d}")
+@ape.fixture(scope="session", chain_isolation=False, params=DECIMALS, ids=lambda d: f"asset{d}")
 def asset_decimals(request) -> int:
+    """The loan asset's decimals. It holds no chain state (`chain_isolation=False`): otherwise, while it
+    iterates, ape takes it for a new stateful fixture at every test and reverts the chain and sets up again
+    every module-scoped fixture (tests/contracts/test_boundaries.py's markets) before each test."""
     return request.param
 
 
