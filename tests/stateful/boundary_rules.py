@@ -67,49 +67,40 @@ class BoundaryRules:
             1,
         )
 
+    def _price_boundary(self, row: str, t: int, delta: int, answer: Any, updated_at: Any) -> None:
+        """Puts feed `t` (loan asset, then collaterals) at `answer(source, current)`, updated at
+        `updated_at(source)`, probes a position that reads it, and puts the feed back."""
+        token = [self.model.asset, *self.tokens][t]
+        probe = self._price_probe(token)
+        if probe is None:
+            return
+        source = self.model.sources[token]
+        current = self.model.feeds[source.feed].answer
+        self._set_feed(source.feed, answer(source, current), updated_at(source), "odd_price")  # type: ignore[attr-defined]
+        self._hit(row, delta)
+        self._probe_withdraw(*probe)
+        self._restore(source.feed, current)
+
     @rule(t=st.integers(0, 2), delta=DELTA)
     def boundary_stale(self, t: int, delta: int) -> None:
         """BND-02: the answer is exactly `heartbeat` seconds old at the deciding call (accepted), one second
         older (stale) or younger."""
-        token = [self.model.asset, *self.tokens][t]
-        probe = self._price_probe(token)
-        if probe is None:
-            return
-        source = self.model.sources[token]
-        answer = self.model.feeds[source.feed].answer
         call_time = self.now + 2  # the feed update is one step (1 s) before the probe
-        self._set_feed(source.feed, answer, call_time - source.heartbeat + delta, "odd_price")
-        self._hit("BND-02", delta)
-        self._probe_withdraw(*probe)
-        self._restore(source.feed, answer)
+        self._price_boundary(
+            "BND-02", t, delta, lambda source, current: current, lambda source: call_time - source.heartbeat + delta
+        )
 
     @rule(t=st.integers(0, 2), delta=DELTA)
     def boundary_non_positive(self, t: int, delta: int) -> None:
         """BND-03: an answer of -1 or 0 (refused, InvalidPrice) or 1 (the smallest price)."""
-        token = [self.model.asset, *self.tokens][t]
-        probe = self._price_probe(token)
-        if probe is None:
-            return
-        source = self.model.sources[token]
-        answer = self.model.feeds[source.feed].answer
-        self._set_feed(source.feed, delta, self.now + 1, "odd_price")
-        self._hit("BND-03", delta)
-        self._probe_withdraw(*probe)
-        self._restore(source.feed, answer)
+        self._price_boundary("BND-03", t, delta, lambda source, current: delta, lambda source: self.now + 1)
 
     @rule(t=st.integers(0, 2), delta=DELTA)
     def boundary_ceiling(self, t: int, delta: int) -> None:
         """BND-05: an answer one below its ceiling (accepted), at it or one above (PriceOutOfBounds)."""
-        token = [self.model.asset, *self.tokens][t]
-        probe = self._price_probe(token)
-        if probe is None:
-            return
-        source = self.model.sources[token]
-        answer = self.model.feeds[source.feed].answer
-        self._set_feed(source.feed, source.max_answer + delta, self.now + 1, "odd_price")
-        self._hit("BND-05", delta)
-        self._probe_withdraw(*probe)
-        self._restore(source.feed, answer)
+        self._price_boundary(
+            "BND-05", t, delta, lambda source, current: source.max_answer + delta, lambda source: self.now + 1
+        )
 
     def _borrow_outcome(self, borrower: str, assets: int, now: int) -> str | None:
         try:
@@ -166,14 +157,4 @@ class BoundaryRules:
         if dt < 1:
             return
         self._hit("BND-21", delta)
-        data = encode_call("executeWithdrawal()")
-        self._step(
-            "execute_withdrawal",
-            self.gov,
-            self.chain.reserve,
-            data,
-            lambda m, now: m.execute_withdrawal(now),
-            (),
-            set(),
-            dt,
-        )
+        self._execute_withdrawal(dt)  # type: ignore[attr-defined]

@@ -703,7 +703,9 @@ class PoolMachine(BoundaryRules, RuleBasedStateMachine):
     @precondition(lambda self: self.model.pending_withdrawal is not None)
     @rule(wait=st.booleans())
     def execute_withdrawal(self, wait: bool) -> None:
-        dt = RESERVE_WITHDRAWAL_DELAY if wait else 1
+        self._execute_withdrawal(RESERVE_WITHDRAWAL_DELAY if wait else 1)
+
+    def _execute_withdrawal(self, dt: int) -> None:
         data = encode_call("executeWithdrawal()")
         self._step(
             "execute_withdrawal",
