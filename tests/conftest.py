@@ -45,6 +45,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         )
 
 
+@ape.fixture(scope="session", autouse=True, chain_isolation=False)
+def _no_revert_traces():
+    """ape-foundry prints the call trace of every reverted transaction, and labelling its addresses derives
+    ape's test accounts again each time: about 1.5 s a revert on this machine, for a suite that checks
+    hundreds of reverts. The revert itself and its custom error are decoded as before; only the printout
+    goes."""
+    from ape_ethereum.trace import Trace
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Trace, "show", lambda self, *args, **kwargs: None)
+        yield
+
+
 # ---------------------------------------------------------------- roles
 
 

@@ -174,18 +174,6 @@ class Market:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _no_revert_traces() -> Iterator[None]:
-    """ape-foundry prints the call trace of every reverted transaction, and labelling its addresses derives
-    ape's test accounts again each time: about 1.5 s a revert on this machine, and this module sends a
-    hundred of them. The revert itself and its custom error are decoded as before."""
-    from ape_ethereum.trace import Trace
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Trace, "show", lambda self, *args, **kwargs: None)
-        yield
-
-
-@pytest.fixture(scope="module", autouse=True)
 def markets(
     project, chain, gov, alice, dave, erin, liquidator, keeper, stranger, system, pool, configurator, asset_decimals
 ) -> dict[Feeds, Market]:
