@@ -234,14 +234,10 @@ def test_reserve_cut__beyond_uint128__minted_instead_of_freezing(project, gov, a
     receipt = pool.accrueInterest(sender=keeper)
     cut = receipt.events.filter(pool.AccrueInterest)[0].reserveShares
     assert cut > 2**128 and pool.pendingReserveShares() == 0
-    assert [t["to"] for t in receipt.events.filter(lp.Transfer)] == [reserve_address(s)]
+    assert [t["to"] for t in receipt.events.filter(lp.Transfer)] == [s.reserve_fund.address]
     assert lp.balanceOf(s.reserve_fund) >= cut
     lp.redeem(lp.balanceOf(bob) // 3, bob, bob, sender=bob)
     dai.mint(erin, 1_000 * WAD, sender=erin)
     dai.approve(pool, MAX_UINT256, sender=erin)
     pool.repay(MAX_UINT256, erin, sender=erin)
     assert pool.debtOf(erin) == 0
-
-
-def reserve_address(system) -> str:
-    return system.reserve_fund.address
