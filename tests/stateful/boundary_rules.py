@@ -9,12 +9,14 @@ key on it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import rule
 
 from shortfall.chain.rpc import encode_call
+from shortfall.constants import RESERVE_WITHDRAWAL_DELAY
 from shortfall.model import Model, Revert
 
 SIDES = {-1: "below", 0: "at", 1: "above"}
@@ -102,12 +104,39 @@ class BoundaryRules:
             "BND-05", t, delta, lambda source, current: source.max_answer + delta, lambda source: self.now + 1
         )
 
-    def _borrow_outcome(self, borrower: str, assets: int, now: int) -> str | None:
+    def _outcome(self, *steps: tuple[Callable[..., Any], tuple, int]) -> str | None:
+        """The error the model gives for `steps` (operation, args, time) run in order on a fork, or None."""
+        model = self.model
         try:
-            self.model.apply(Model.borrow, borrower, assets, borrower, now)
+            for operation, args, now in steps:
+                model, _ = model.apply(operation, *args, now)
         except Revert as revert:
             return revert.name
         return None
+
+    @staticmethod
+    def _first(refused: Callable[[int], bool], low: int, high: int) -> int | None:
+        """The smallest x in (low, high] with refused(x), given refused(high) and not refused(low): the flip
+        point of a comparison that is monotone in x, by bisection. None when the ends do not bracket it."""
+        if refused(low) or not refused(high):
+            return None
+        while high - low > 1:
+            mid = (low + high) // 2
+            if refused(mid):
+                high = mid
+            else:
+                low = mid
+        return high
+
+    @staticmethod
+    def _bracket(refused: Callable[[int], bool], start: int, limit: int = 10**40) -> int | None:
+        """Doubles from `start` until refused(x): an upper end for `_first` (None past `limit`)."""
+        x = start
+        while not refused(x):
+            x *= 2
+            if x > limit:
+                return None
+        return x
 
     @rule(b=st.integers(0, 2), delta=DELTA)
     def boundary_min_borrow(self, b: int, delta: int) -> None:
@@ -120,28 +149,160 @@ class BoundaryRules:
         borrower = self.borrowers[b]
         self.supply_collateral(b, 0, 20, 1)  # type: ignore[attr-defined]  # ample collateral: the amount decides
         now = self.now + 1
-        high = 1
-        while self._borrow_outcome(borrower, high, now) == "BorrowTooSmall":
-            high *= 2
-            if high > 10**40:
-                return
-        if self._borrow_outcome(borrower, high, now) is not None:
+
+        def allowed(assets: int) -> bool:  # the comparison under test: BorrowTooSmall below the flip
+            return self._outcome((Model.borrow, (borrower, assets, borrower), now)) != "BorrowTooSmall"
+
+        high = self._bracket(allowed, 1)
+        smallest = None if high is None else self._first(allowed, 0, high)
+        if smallest is None or self._outcome((Model.borrow, (borrower, smallest, borrower), now)) is not None:
             return  # refused for another reason (collateral, cash, price): not at this boundary
-        low = high // 2  # BorrowTooSmall at low (or low == 0)
-        while high - low > 1:
-            mid = (low + high) // 2
-            if self._borrow_outcome(borrower, mid, now) == "BorrowTooSmall":
-                low = mid
-            else:
-                high = mid
-        assets = high + delta
-        if assets <= 0 or self._borrow_outcome(borrower, assets, now) not in (None, "BorrowTooSmall"):
-            return
+        assets = smallest + delta
         data = encode_call("borrow(uint256,address)", assets, borrower)
         self._hit("BND-08", delta)
-        self._step("borrow", borrower, self.chain.pool, data, Model.borrow, (borrower, assets, borrower), set(), 1)
+        self._step("borrow", borrower, self.chain.pool, data, Model.borrow, (borrower, assets, borrower), set(), 1)  # type: ignore[attr-defined]
         if self.model.borrow_shares.get(borrower, 0):
             self.repay(b, 100, True, 1)  # type: ignore[attr-defined]  # debt-free again, for the next probe
+
+    @rule(b=st.integers(0, 2), delta=DELTA)
+    def boundary_max_ltv_borrow(self, b: int, delta: int) -> None:
+        """BND-09: the largest borrow max LTV allows (bisection over the amount on the model), and one unit
+        more (InsufficientCollateral) or less."""
+        borrower = self.borrowers[b]
+        if not self.model.enabled.get(borrower):
+            return
+        now = self.now + 1
+
+        def refused(assets: int) -> bool:
+            return self._outcome((Model.borrow, (borrower, assets, borrower), now)) == "InsufficientCollateral"
+
+        high = self._bracket(refused, 1)
+        first = None if high is None else self._first(refused, 0, high)
+        if first is None or first < 2 or self._outcome((Model.borrow, (borrower, first - 1, borrower), now)):
+            return  # cash, price or the minimum decide before max LTV: not at this boundary
+        assets = first - 1 if delta == 0 else (first if delta == 1 else first - 2)
+        data = encode_call("borrow(uint256,address)", assets, borrower)
+        self._hit("BND-09", delta)
+        self._step("borrow", borrower, self.chain.pool, data, Model.borrow, (borrower, assets, borrower), set(), 1)  # type: ignore[attr-defined]
+
+    @rule(b=st.integers(0, 2), t=st.integers(0, 1), delta=DELTA)
+    def boundary_max_ltv_withdraw(self, b: int, t: int, delta: int) -> None:
+        """BND-10: a borrower with debt withdraws the most collateral max LTV allows (bisection over the
+        amount), one unit more (InsufficientCollateral) or less."""
+        borrower, token = self.borrowers[b], self.tokens[t]
+        balance = self.model.collateral_of.get((borrower, token), 0)
+        if not self.model.borrow_shares.get(borrower, 0) or balance < 3:
+            return
+        now = self.now + 1
+
+        def refused(amount: int) -> bool:
+            steps = (Model.withdraw_collateral, (borrower, token, amount, borrower), now)
+            return self._outcome(steps) == "InsufficientCollateral"
+
+        first = self._first(refused, 0, balance)
+        if first is None or first < 3:
+            return
+        amount = first - 1 if delta == 0 else (first if delta == 1 else first - 2)
+        if self._outcome((Model.withdraw_collateral, (borrower, token, amount, borrower), now)) not in (
+            None,
+            "InsufficientCollateral",
+        ):
+            return
+        data = encode_call("withdrawCollateral(address,uint256,address)", token, amount, borrower)
+        self._hit("BND-10", delta)
+        self._step(
+            "withdraw_collateral",
+            borrower,
+            self.chain.pool,
+            data,
+            Model.withdraw_collateral,
+            (borrower, token, amount, borrower),
+            {borrower},
+            1,
+        )  # type: ignore[attr-defined]
+
+    @rule(b=st.integers(0, 2), delta=DELTA)
+    def boundary_health_factor(self, b: int, delta: int) -> None:
+        """BND-01: the collateral's feed at the lowest answer that keeps the position healthy (bisection over
+        the answer on the model), where a liquidation is refused (HealthyPosition), and one unit below it,
+        where it goes through; the feed is put back after."""
+        borrower = self.borrowers[b]
+        tokens = self.model.enabled.get(borrower, [])
+        if not tokens or not self.model.borrow_shares.get(borrower, 0):
+            return
+        token = tokens[0]
+        source = self.model.sources[token]
+        current = self.model.feeds[source.feed].answer
+        keeper = self.keeper  # type: ignore[attr-defined]
+        set_at, liquidate_at = self.now + 1, self.now + 2
+
+        def outcome(answer: int) -> str | None:
+            return self._outcome(
+                (lambda m, now: m.set_answer(source.feed, answer, now), (), set_at),
+                (Model.liquidate, (keeper, borrower, token, 1, 0, keeper), liquidate_at),
+            )
+
+        def healthy(answer: int) -> bool:
+            return outcome(answer) == "HealthyPosition"
+
+        top = self._bracket(healthy, max(current, 1), source.max_answer - 1)
+        first = None if top is None else self._first(healthy, source.min_answer, top)
+        if first is None or outcome(first - 1) is not None:
+            return  # no bracket, or the liquidation is refused for another reason below the flip
+        answer = first + (0 if delta == 0 else (1 if delta == 1 else -1))
+        self._set_feed(source.feed, answer, set_at, "odd_price")  # type: ignore[attr-defined]
+        self._hit("BND-01", delta)
+        data = encode_call("liquidate(address,address,uint256,uint256,address)", borrower, token, 1, 0, keeper)
+        self._step(
+            "liquidate",
+            keeper,
+            self.chain.pool,
+            data,
+            Model.liquidate,
+            (keeper, borrower, token, 1, 0, keeper),
+            {borrower},
+            1,
+        )  # type: ignore[attr-defined]
+        self._restore(source.feed, current)
+
+    @rule(delta=DELTA)
+    def boundary_reserve_floor(self, delta: int) -> None:
+        """BND-20: a reserve withdrawal of the most shares the floor allows at its execution time (bisection
+        over the shares on the model: request now, execute when ready), one share more (ReserveBelowFloor) or
+        less."""
+        if self.model.pending_withdrawal is not None:
+            return
+        held = self.model.balances.get(self.model.reserve, 0)
+        gov = self.gov  # type: ignore[attr-defined]
+        request_at, execute_at = self.now + 1, self.now + 1 + RESERVE_WITHDRAWAL_DELAY
+
+        def below_floor(shares: int) -> bool:
+            return (
+                self._outcome(
+                    (lambda m, now: m.request_withdrawal(shares, gov, now, RESERVE_WITHDRAWAL_DELAY), (), request_at),
+                    (lambda m, now: m.execute_withdrawal(now), (), execute_at),
+                )
+                == "ReserveBelowFloor"
+            )
+
+        first = None if held < 3 else self._first(below_floor, 0, held)
+        if first is None or first < 3:
+            return
+        shares = first - 1 if delta == 0 else (first if delta == 1 else first - 2)
+        data = encode_call("requestWithdrawal(uint256,address)", shares, gov)
+        self._step(
+            "request_withdrawal",
+            gov,
+            self.chain.reserve,
+            data,
+            lambda m, now: m.request_withdrawal(shares, gov, now, RESERVE_WITHDRAWAL_DELAY),
+            (),
+            set(),
+        )  # type: ignore[attr-defined]
+        if self.model.pending_withdrawal is None:
+            return
+        self._hit("BND-20", delta)
+        self._execute_withdrawal(RESERVE_WITHDRAWAL_DELAY)  # type: ignore[attr-defined]
 
     @rule(delta=DELTA)
     def boundary_withdrawal_ready(self, delta: int) -> None:
