@@ -189,10 +189,12 @@ BOUNDARIES: list[Boundary] = [
     Boundary(
         "BND-19",
         "The reserve covers a loss in full only when it holds the shares the loss is worth.",
-        "`reserveShares ≥ toSharesUp(L)` covered in full; one share fewer: partly",
+        "`reserveShares ≥ toSharesUp(L)` covered in full; one share fewer: partly (at equality both branches "
+        "split alike, so the row's mutant flips the rounding that places the boundary)",
         LOSS,
-        "if (reserveShares >= sharesForLoss) return (sharesForLoss, loss, 0);",
-        ">=",
+        "uint256 sharesForLoss = loss.toSharesUp(totalAssets, totalShares);",
+        "toSharesUp",
+        "rounding",
     ),
     Boundary(
         "BND-20",
