@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import rule
 
 from shortfall.chain.rpc import encode_call
-from shortfall.constants import RESERVE_WITHDRAWAL_DELAY
-from shortfall.model import Model, Revert
+from shortfall.constants import RESERVE_WITHDRAWAL_DELAY, VIRTUAL_ASSETS, VIRTUAL_SHARES, WAD
+from shortfall.model import Model, Revert, mul_div_down, w_mul_up
 
 SIDES = {-1: "below", 0: "at", 1: "above"}
-DELTA = st.sampled_from([0, -1, 1])  # the boundary itself first: hypothesis favours early values
+# The boundary itself first and twice as often as each side: the verdict counts hits at the boundary.
+DELTA = st.sampled_from([0, -1, 0, 1])
 
 
 class BoundaryRules:
@@ -74,6 +75,9 @@ class BoundaryRules:
         `updated_at(source)`, probes a position that reads it, and puts the feed back."""
         token = [self.model.asset, *self.tokens][t]
         probe = self._price_probe(token)
+        if probe is None:
+            self._probe_position(0, max(t - 1, 0))  # type: ignore[attr-defined]
+            probe = self._price_probe(token)
         if probe is None:
             return
         source = self.model.sources[token]
@@ -170,6 +174,8 @@ class BoundaryRules:
         more (InsufficientCollateral) or less."""
         borrower = self.borrowers[b]
         if not self.model.enabled.get(borrower):
+            self._probe_position(b, b % 2, debt=False)  # type: ignore[attr-defined]
+        if not self.model.enabled.get(borrower):
             return
         now = self.now + 1
 
@@ -190,6 +196,8 @@ class BoundaryRules:
         """BND-10: a borrower with debt withdraws the most collateral max LTV allows (bisection over the
         amount), one unit more (InsufficientCollateral) or less."""
         borrower, token = self.borrowers[b], self.tokens[t]
+        if not self.model.borrow_shares.get(borrower, 0) or self.model.collateral_of.get((borrower, token), 0) < 3:
+            self._probe_position(b, t)  # type: ignore[attr-defined]
         balance = self.model.collateral_of.get((borrower, token), 0)
         if not self.model.borrow_shares.get(borrower, 0) or balance < 3:
             return
@@ -227,6 +235,8 @@ class BoundaryRules:
         the answer on the model), where a liquidation is refused (HealthyPosition), and one unit below it,
         where it goes through; the feed is put back after."""
         borrower = self.borrowers[b]
+        if not self.model.enabled.get(borrower) or not self.model.borrow_shares.get(borrower, 0):
+            self._probe_position(b, b % 2)  # type: ignore[attr-defined]
         tokens = self.model.enabled.get(borrower, [])
         if not tokens or not self.model.borrow_shares.get(borrower, 0):
             return
@@ -302,12 +312,27 @@ class BoundaryRules:
         if self.model.pending_withdrawal is None:
             return
         self._hit("BND-20", delta)
+        if self._floor_rounding_decides(first - 1, execute_at):
+            self._hit("BND-26", delta)
         self._execute_withdrawal(RESERVE_WITHDRAWAL_DELAY)  # type: ignore[attr-defined]
+
+    def _floor_rounding_decides(self, shares: int, execute_at: int) -> bool:
+        """BND-26: at the execution, the floor totalAssets * reserveFloor has a fraction and the reserve left
+        by the largest allowed withdrawal (`shares`) is worth exactly the floor rounded up: rounded down,
+        the floor would let one share more go."""
+        at = self.model.apply(lambda m, now: m.accrue(now), execute_at)[0]
+        total_assets, floor = at.total_assets(), at.reserve_floor
+        left = at.balances.get(at.reserve, 0) - shares
+        left_assets = mul_div_down(left, total_assets + VIRTUAL_ASSETS, at.total_supply + VIRTUAL_SHARES)
+        return (total_assets * floor) % WAD != 0 and left_assets == w_mul_up(total_assets, floor)
 
     @rule(delta=DELTA)
     def boundary_withdrawal_ready(self, delta: int) -> None:
         """BND-21: a reserve withdrawal (requested here if none is pending) executed one second before its
         ready time (WithdrawalNotReady), at it, or one second after."""
+        pending = self.model.pending_withdrawal
+        if pending is not None and pending[2] + delta <= self.now:
+            self.cancel_withdrawal()  # type: ignore[attr-defined]  # its ready time is past: a new one
         if self.model.pending_withdrawal is None:
             self.request_withdrawal(1)  # type: ignore[attr-defined]  # 1% of the reserve's shares
         pending = self.model.pending_withdrawal
