@@ -21,9 +21,22 @@ REQUIREMENTS = {
     "socializations_partly_covered": 50,
     "liquidations_below_1_over_1_plus_bonus": 20,
 }
-# Rows of the boundary table with a boundary rule in tests/stateful/boundary_rules.py, and the hits each
+# Rows of the boundary table with a boundary rule in tests/stateful/boundary_rules*.py, and the hits each
 # needs exactly at its boundary in a `make fuzz` run.
-BOUNDARY_RULES = ("BND-01", "BND-02", "BND-03", "BND-05", "BND-08", "BND-09", "BND-10", "BND-20", "BND-21")
+BOUNDARY_RULES = (
+    "BND-01",
+    "BND-02",
+    "BND-03",
+    "BND-05",
+    "BND-08",
+    "BND-09",
+    "BND-10",
+    "BND-17",
+    "BND-18",
+    "BND-20",
+    "BND-21",
+    "BND-22",
+)
 BOUNDARY_HITS = 20
 
 

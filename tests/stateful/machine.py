@@ -24,6 +24,7 @@ from shortfall.fuzz.harness import FuzzChain
 from shortfall.fuzz.invariants import StepContext, check_step, price_ratio_not_lower
 from shortfall.model import Model, Revert, to_assets_down, to_shares_down
 from tests.stateful.boundary_rules import BoundaryRules
+from tests.stateful.boundary_rules_config import ConfigBoundaryRules
 
 PRICE_FACTORS = [0.0, 0.0001, 0.05, 0.3, 0.5, 0.62, 0.75, 0.9, 1.1, 1.5, 3.0]
 # Percentages of what is available: mostly valid, sometimes zero or too much (refusals are checked too).
@@ -75,7 +76,7 @@ class Stats:
         }
 
 
-class PoolMachine(BoundaryRules, RuleBasedStateMachine):
+class PoolMachine(BoundaryRules, ConfigBoundaryRules, RuleBasedStateMachine):
     """Set up by tests/stateful/conftest.py: `chain`, `base_model`, `snapshot`, `roles`, `stats`."""
 
     chain: ClassVar[FuzzChain]
