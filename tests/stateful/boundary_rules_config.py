@@ -20,7 +20,7 @@ from hypothesis.stateful import rule
 
 from shortfall.chain.rpc import encode_call
 from shortfall.constants import WAD
-from shortfall.model import Model
+from shortfall.model import Model, Revert
 from tests.stateful.boundary_rules import DELTA
 
 NO_CAP = 2**128 - 1  # supplyCap and borrowCap are uint128: their largest value is "no cap"
@@ -157,19 +157,38 @@ class ConfigBoundaryRules:
                 return borrower, assets
         return None
 
+    def _make_room(self, b: int, percent: int) -> tuple[str, int] | None:
+        """When no borrower can borrow: the feeds refreshed at their answers if a price is stale (as
+        `pass_time` does), then, if still none, borrower `b` supplies the collateral that adds the most value."""
+        borrower = self.borrowers[b]
+        if self._outcome((Model.borrow, (borrower, 1, borrower), self.now + 1)) == "StalePrice":
+            self.pass_time(0)
+            candidate = self._cap_candidate(b, percent)
+            if candidate is not None:
+                return candidate
+
+        def value(t: int) -> int:  # supply_collateral(b, t, 20): 20 WETH or 2 WBTC
+            token = self.tokens[t]
+            try:
+                price = self.model.price(token, self.now + 1)
+            except Revert:
+                return -1
+            raw = 20 * 10 ** self.model.sources[token].token_decimals // (10 if t == 1 else 1)
+            return self.model.value_down(raw, price)
+
+        self.supply_collateral(b, max((0, 1), key=value), 20, 1)
+        return self._cap_candidate(b, percent)
+
     @rule(b=st.integers(0, 2), percent=st.sampled_from([10, 50, 1]), delta=DELTA)
     def boundary_borrow_cap(self, b: int, percent: int, delta: int) -> None:
         """BND-18: governance sets the borrow cap so that a borrow of `assets` lands total borrows, as the
         borrow's own accrual leaves them, one under the cap, at it, or one over (BorrowCapExceeded); then puts
-        back the cap it found. The borrow is one that goes through with no cap (collateral, cash, minimum),
-        fresh collateral supplied first if no borrower has room. A pause is lifted for it."""
+        back the cap it found. The borrow is one that goes through with no cap (collateral, cash, minimum,
+        prices; `_make_room` when no borrower has room). A pause is lifted for it."""
         with self._unpaused():
-            candidate = self._cap_candidate(b, percent)
+            candidate = self._cap_candidate(b, percent) or self._make_room(b, percent)
             if candidate is None:
-                self.supply_collateral(b, 0, 20, 1)
-                candidate = self._cap_candidate(b, percent)
-                if candidate is None:
-                    return
+                return
             borrower, assets = candidate
             found = self.model.risk["borrow_cap"]
             set_at, borrow_at = self.now + 1, self.now + 2
