@@ -24,7 +24,7 @@ REQUIREMENTS = {
 # Rows of the boundary table with a boundary rule in tests/stateful/boundary_rules*.py, and the hits each
 # needs exactly at its boundary in a `make fuzz` run.
 BOUNDARY_RULES = tuple(
-    f"BND-{n:02d}" for n in (1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 19, 20, 21, 23, 24, 25, 26)
+    f"BND-{n:02d}" for n in (1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26)
 )
 BOUNDARY_HITS = 20
 

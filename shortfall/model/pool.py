@@ -17,7 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from shortfall.constants import MAX_COLLATERALS, MAX_UINT256, VIRTUAL_ASSETS, VIRTUAL_SHARES, WAD
+from shortfall.constants import (
+    LT_DECREASE_DELAY,
+    MAX_COLLATERALS,
+    MAX_LIQUIDATION_BONUS,
+    MAX_LT_DECREASE_STEP,
+    MAX_RESERVE_FACTOR,
+    MAX_UINT256,
+    VIRTUAL_ASSETS,
+    VIRTUAL_SHARES,
+    WAD,
+)
 
 ZERO = "0x0000000000000000000000000000000000000000"
 U128 = 2**128
@@ -155,6 +165,9 @@ class Model:
     buy_discount: int = 0
     pending_withdrawal: tuple[int, str, int] | None = None  # shares, receiver, ready_at
     reserve_collateral: dict[str, int] = field(default_factory=dict)
+    pending_lt: dict[str, tuple[int, int]] = field(
+        default_factory=dict
+    )  # the Configurator's: token -> (new LT, ready_at)
     events: list[Event] = field(default_factory=list)
 
     # ------------------------------------------------------------ running operations
@@ -180,6 +193,7 @@ class Model:
         new.balances = dict(self.balances)
         new.allowances = dict(self.allowances)
         new.reserve_collateral = dict(self.reserve_collateral)
+        new.pending_lt = dict(self.pending_lt)
         new.events = []
         return new
 
@@ -679,6 +693,77 @@ class Model:
         if not paused and not self.paused:
             raise Revert("ExpectedPause")
         self.paused = paused
+
+    # ------------------------------------------------------------ the Configurator (README: Governance)
+
+    @staticmethod
+    def check_collateral_params(max_ltv: int, lt: int, bonus: int) -> None:
+        """Configurator.checkCollateralParams: bonus ≤ MAX_LIQUIDATION_BONUS, 0 < maxLtv < LT,
+        LT * (1 + bonus) < 1 (rounded up), in that order."""
+        if bonus > MAX_LIQUIDATION_BONUS:
+            raise Revert("ParameterOutOfBounds", "liquidationBonus", bonus)
+        if max_ltv == 0 or max_ltv >= lt:
+            raise Revert("ParameterOutOfBounds", "maxLtv", max_ltv)
+        if w_mul_up(lt, WAD + bonus) >= WAD:
+            raise Revert("ParameterOutOfBounds", "liquidationThreshold", lt)
+
+    def set_collateral_params(self, token: str, max_ltv: int, lt: int, bonus: int, supply_cap: int, now: int) -> None:
+        """Configurator.setCollateralParams: a listed collateral; its LT is never lowered here (only through
+        requestLtDecrease / applyLtDecrease), raised at once; within the bounds. The pool only stores: no
+        accrual (`now` is unused), a pending LT decrease stays pending. A cap below what is supplied
+        already is allowed: it refuses further supplies only."""
+        collateral = self.collaterals.get(token)
+        if collateral is None:
+            raise Revert("UnknownCollateral", token)
+        if lt < collateral.lt:
+            raise Revert("ParameterOutOfBounds", "liquidationThreshold", lt)
+        self.check_collateral_params(max_ltv, lt, bonus)
+        collateral.max_ltv, collateral.lt, collateral.bonus, collateral.supply_cap = max_ltv, lt, bonus, supply_cap
+
+    def request_lt_decrease(self, token: str, new_lt: int, now: int) -> None:
+        """Configurator.requestLtDecrease: a listed collateral; current - MAX_LT_DECREASE_STEP ≤ newLt < current
+        and newLt > maxLtv; ready LT_DECREASE_DELAY from now. Replaces a pending request of the token."""
+        collateral = self.collaterals.get(token)
+        if collateral is None:
+            raise Revert("UnknownCollateral", token)
+        current = collateral.lt
+        if new_lt >= current or current - new_lt > MAX_LT_DECREASE_STEP or new_lt <= collateral.max_ltv:
+            raise Revert("ParameterOutOfBounds", "liquidationThreshold", new_lt)
+        self.pending_lt[token] = (new_lt, now + LT_DECREASE_DELAY)
+
+    def apply_lt_decrease(self, token: str, now: int) -> None:
+        """Configurator.applyLtDecrease, by anyone: from readyAt on (BND-22), if the new LT is still above
+        max LTV (which may have been raised since the request). No accrual: valuations read the new LT from
+        the next call on."""
+        pending = self.pending_lt.get(token)
+        if pending is None:
+            raise Revert("NoPendingLtDecrease", token)
+        new_lt, ready_at = pending
+        if now < ready_at:
+            raise Revert("LtDecreaseNotReady", token, ready_at)
+        collateral = self.collaterals[token]
+        if new_lt <= collateral.max_ltv:
+            raise Revert("ParameterOutOfBounds", "liquidationThreshold", new_lt)
+        del self.pending_lt[token]
+        collateral.lt = new_lt
+
+    def set_risk_params(self, params: dict[str, int], now: int) -> None:
+        """Configurator.setRiskParams with `params` keyed as `risk` plus `reserve_factor`: within the
+        bounds (checkRiskParams, in its order), then the pool accrues at the old values and stores them."""
+        if params["close_factor"] == 0 or params["close_factor"] > WAD:
+            raise Revert("ParameterOutOfBounds", "closeFactor", params["close_factor"])
+        if params["full_close_hf"] > WAD:
+            raise Revert("ParameterOutOfBounds", "fullCloseHealthFactor", params["full_close_hf"])
+        if params["reserve_factor"] > MAX_RESERVE_FACTOR:
+            raise Revert("ParameterOutOfBounds", "reserveFactor", params["reserve_factor"])
+        if params["small_debt"] < 2 * params["min_borrow"]:
+            raise Revert("ParameterOutOfBounds", "smallDebtValue", params["small_debt"])
+        if params["dust"] != 0 and params["dust"] >= params["min_borrow"]:
+            raise Revert("ParameterOutOfBounds", "dustValue", params["dust"])
+        self.accrue(now)
+        self.rates["reserve_factor"] = params["reserve_factor"]
+        keys = ("close_factor", "full_close_hf", "small_debt", "dust", "min_borrow", "borrow_cap")
+        self.risk = {key: params[key] for key in keys}
 
 
 def configure(model: Model, params: Any) -> None:

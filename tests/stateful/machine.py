@@ -24,6 +24,7 @@ from shortfall.fuzz.harness import FuzzChain
 from shortfall.fuzz.invariants import StepContext, check_step, price_ratio_not_lower
 from shortfall.model import Model, Revert, to_assets_down, to_shares_down
 from tests.stateful.boundary_rules import BoundaryRules
+from tests.stateful.boundary_rules_config import ConfigBoundaryRules
 from tests.stateful.boundary_rules_loss import LossBoundaryRules
 from tests.stateful.boundary_rules_rounding import RoundingBoundaryRules
 
@@ -77,7 +78,7 @@ class Stats:
         }
 
 
-class PoolMachine(RoundingBoundaryRules, LossBoundaryRules, BoundaryRules, RuleBasedStateMachine):
+class PoolMachine(RoundingBoundaryRules, LossBoundaryRules, BoundaryRules, ConfigBoundaryRules, RuleBasedStateMachine):
     """Set up by tests/stateful/conftest.py: `chain`, `base_model`, `snapshot`, `roles`, `stats`."""
 
     chain: ClassVar[FuzzChain]
