@@ -146,6 +146,8 @@ class BoundaryRules:
     def boundary_min_borrow(self, b: int, delta: int) -> None:
         """BND-08: a borrower without debt borrows the smallest amount the minimum debt value allows (solved
         on the model by bisection over the amount), one unit less (BorrowTooSmall) or one unit more."""
+        if self.model.paused:
+            self.set_paused(True)  # type: ignore[attr-defined]  # unpause: a borrow is refused first while paused
         free = [i for i in range(len(self.borrowers)) if not self.model.borrow_shares.get(self.borrowers[i], 0)]
         if not free:
             return
@@ -173,6 +175,8 @@ class BoundaryRules:
         """BND-09: the largest borrow max LTV allows (bisection over the amount on the model), and one unit
         more (InsufficientCollateral) or less."""
         borrower = self.borrowers[b]
+        if self.model.paused:
+            self.set_paused(True)  # type: ignore[attr-defined]  # unpause: a borrow is refused first while paused
         if not self.model.enabled.get(borrower):
             self._probe_position(b, b % 2, debt=False)  # type: ignore[attr-defined]
         if not self.model.enabled.get(borrower):
