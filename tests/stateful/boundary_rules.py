@@ -150,6 +150,9 @@ class BoundaryRules:
             self.set_paused(True)  # type: ignore[attr-defined]  # unpause: a borrow is refused first while paused
         free = [i for i in range(len(self.borrowers)) if not self.model.borrow_shares.get(self.borrowers[i], 0)]
         if not free:
+            self._clear(self.borrowers[b])  # type: ignore[attr-defined]  # repays in full: now debt-free
+            free = [i for i in range(len(self.borrowers)) if not self.model.borrow_shares.get(self.borrowers[i], 0)]
+        if not free:
             return
         b = free[b % len(free)]
         borrower = self.borrowers[b]
