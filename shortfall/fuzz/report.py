@@ -1,8 +1,9 @@
 """`make fuzz`'s verdict on a run's statistics (reports/fuzz.json): prints them and fails unless the
 run was not vacuous: at least 70% of steps changed state, at least 50 socializations the reserve covered
-fully, 50 it covered in part, 20 liquidations below debt/collateral 1/(1 + bonus), and at least 20 hits of
-every boundary row the fuzzer has a rule for, at the boundary itself (`BOUNDARY_RULES`); the other rows of
-the boundary table are listed as not fuzzed yet.
+fully, 50 it covered in part, 20 liquidations below debt/collateral 1/(1 + bonus), at least 20 hits of
+every boundary row the fuzzer has a rule for, at the boundary itself (`BOUNDARY_RULES`), and at least one
+run on every market (the fuzzer's deployments, by feed decimals); the other rows of the boundary table are
+listed as not fuzzed yet.
 
 Run: python -m shortfall.fuzz.report [reports/fuzz.json]
 """
@@ -40,6 +41,10 @@ def verdict(stats: dict) -> list[str]:
         for row in BOUNDARY_RULES
         if hits.get(f"{row} at", 0) < BOUNDARY_HITS
     ]
+    markets = stats.get("markets", {})
+    if not markets:
+        missed.append("no per-market counts in the report")
+    missed += [f"market {name}: no runs" for name, counts in markets.items() if counts["runs"] == 0]
     return missed
 
 
@@ -63,6 +68,11 @@ def render(stats: dict) -> str:
         f"socializations: {stats['socializations_fully_covered']} fully covered by the reserve, "
         f"{stats['socializations_partly_covered']} partly, {stats['socializations_uncovered']} not at all",
         f"liquidations below 1/(1 + bonus): {stats['liquidations_below_1_over_1_plus_bonus']}",
+        "runs and steps by market (feed decimals of the loan asset, WETH, WBTC):",
+        *[
+            f"  {name:<22} {counts['runs']:>5,} runs {counts['steps']:>7,} steps"
+            for name, counts in stats.get("markets", {}).items()
+        ],
         "successful transactions by rule:",
         *[f"  {rule:<22} {count:>7,}" for rule, count in stats["successes_by_rule"].items()],
         "reverts (each predicted by the model) by error:",
