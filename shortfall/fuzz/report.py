@@ -24,7 +24,7 @@ REQUIREMENTS = {
 }
 # Rows of the boundary table with a boundary rule in tests/stateful/boundary_rules.py, and the hits each
 # needs exactly at its boundary in a `make fuzz` run.
-BOUNDARY_RULES = ("BND-01", "BND-02", "BND-03", "BND-05", "BND-08", "BND-09", "BND-10", "BND-20", "BND-21")
+BOUNDARY_RULES = ("BND-01", "BND-02", "BND-03", "BND-04", "BND-05", "BND-08", "BND-09", "BND-10", "BND-20", "BND-21")
 BOUNDARY_HITS = 20
 
 

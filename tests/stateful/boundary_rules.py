@@ -98,6 +98,16 @@ class BoundaryRules:
         self._price_boundary("BND-03", t, delta, lambda source, current: delta, lambda source: self.now + 1)
 
     @rule(t=st.integers(0, 2), delta=DELTA)
+    def boundary_floor(self, t: int, delta: int) -> None:
+        """BND-04: an answer one above its floor (accepted), at it or one below (PriceOutOfBounds). A side whose
+        answer is not positive is skipped: BND-03 refuses it first (the fuzz deployments' floors are above 1)."""
+        if self.model.sources[[self.model.asset, *self.tokens][t]].min_answer + delta < 1:
+            return
+        self._price_boundary(
+            "BND-04", t, delta, lambda source, current: source.min_answer + delta, lambda source: self.now + 1
+        )
+
+    @rule(t=st.integers(0, 2), delta=DELTA)
     def boundary_ceiling(self, t: int, delta: int) -> None:
         """BND-05: an answer one below its ceiling (accepted), at it or one above (PriceOutOfBounds)."""
         self._price_boundary(

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from shortfall.chain.deploy import deploy_local_system
-from shortfall.chain.params import PoolParams
+from shortfall.chain.params import PoolParams, default_max_answer
 from shortfall.chain.populate import rpc_for
 from shortfall.chain.rpc import encode_call
 from shortfall.constants import MAX_UINT256
 from shortfall.fuzz.harness import FuzzChain, error_names, model_from_chain
-from tests.stateful.machine import MARKETS, PRICES, Market, PoolMachine, Stats
+from tests.stateful.machine import MARKETS, MIN_PRICE, PRICES, Market, PoolMachine, Stats
 
 STEPS_PER_RUN = int(os.environ.get("SHORTFALL_FUZZ_STEPS_PER_RUN", "40"))
 settings.register_profile(
@@ -41,6 +41,11 @@ settings.register_profile(
 )
 
 
+def bounds(feed_decimals: int) -> tuple[int, int]:
+    """A fuzz feed's (min, max answer): refused at or below MIN_PRICE (BND-04), at or above the default ceiling."""
+    return int(MIN_PRICE * 10**feed_decimals), default_max_answer(feed_decimals)
+
+
 @pytest.fixture(scope="module")
 def fuzz_chain(request, project, chain, accounts):
     params = PoolParams()
@@ -57,6 +62,8 @@ def fuzz_chain(request, project, chain, accounts):
             {"WETH": (18, PRICES[1], weth_feed), "WBTC": (8, PRICES[2], wbtc_feed)},
             params,
             asset_feed_decimals=loan_feed,
+            loan_bounds=bounds(loan_feed),
+            collateral_bounds={"WETH": bounds(weth_feed), "WBTC": bounds(wbtc_feed)},
         )
         fund(rpc, gov.address, system, [gov.address, *lps, *borrowers, keeper], borrowers)
         fuzz = FuzzChain(rpc, system, [*lps, *borrowers, keeper, gov.address], errors)

@@ -35,6 +35,10 @@ MARKETS = {
 }
 # Prices as deployed, in quote units: the loan asset, WETH, WBTC (every feed answer is computed from them).
 PRICES = (1, 2_000, 50_000)
+# Every feed of the fuzz deployments refuses answers at or below this price (BND-04), and at or above
+# default_max_answer (BND-05): a ten-thousandth of a quote unit, below move_price's deepest crash (a
+# ten-thousandth of WETH's price); crash_to goes no lower than one answer unit above it.
+MIN_PRICE = Fraction(1, 10_000)
 PRICE_FACTORS = [0.0, 0.0001, 0.05, 0.3, 0.5, 0.62, 0.75, 0.9, 1.1, 1.5, 3.0]
 # Percentages of what is available: mostly valid, sometimes zero or too much (refusals are checked too).
 FRACTIONS = st.sampled_from([1, 10, 25, 50, 75, 90, 99, 100, 100, 0, 101, 150])
@@ -542,7 +546,9 @@ class PoolMachine(BoundaryRules, RuleBasedStateMachine):
         if amount == 0:
             return
         answer = max(target_own, 0) * 10 ** (source.token_decimals + source.feed_decimals) // (amount * WAD)
-        self._set_feed(source.feed, max(answer, 1), self.now + 1, "crash_to")
+        # No lower than the smallest answer the pool accepts, one above the feed's floor: a crash stays a price.
+        floor = source.min_answer + 1
+        self._set_feed(source.feed, max(answer, floor), self.now + 1, "crash_to")
         if react:
             # The keeper reacts in the next block: first (sometimes) a repay that would leave dust, which
             # must be refused; then as much as allowed; then realize what is left.
