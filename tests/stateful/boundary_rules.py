@@ -164,7 +164,8 @@ class BoundaryRules:
             return self._outcome((Model.borrow, (borrower, assets, borrower), now)) != "BorrowTooSmall"
 
         high = self._bracket(allowed, 1)
-        smallest = None if high is None else self._first(allowed, 0, high)
+        # Bisect from 1, not 0: a borrow of 0 is refused by ZeroAmount, which `allowed` counts as allowed.
+        smallest = None if high is None or high < 2 else self._first(allowed, 1, high)
         if smallest is None or self._outcome((Model.borrow, (borrower, smallest, borrower), now)) is not None:
             return  # refused for another reason (collateral, cash, price): not at this boundary
         assets = smallest + delta
