@@ -128,13 +128,14 @@ def deploy_local_system(
     collateral_params: CollateralParams | None = None,
     asset_feed_decimals: int = FEED_DECIMALS,
     loan_bounds: tuple[int, int] | None = None,
+    collateral_bounds: dict[str, tuple[int, int]] | None = None,
 ) -> Deployment:
     """A whole system on a local network: mock loan asset at $1, mock collaterals with settable feeds.
 
     `collaterals` maps a symbol to (decimals, price) or (decimals, price, feed decimals); the default is
     one WETH-like collateral at $2,000. Feeds have FEED_DECIMALS unless given (`asset_feed_decimals` for
     the loan asset's); every feed's bounds are (0, default_max_answer(its decimals)) unless `loan_bounds`
-    sets the loan feed's.
+    sets the loan feed's, or `collateral_bounds` (symbol -> (min, max answer)) a collateral feed's.
     """
     params = params or PoolParams()
     collaterals = collaterals or {"WETH": (18, 2_000)}
@@ -149,7 +150,7 @@ def deploy_local_system(
         feed_decimals = rest[0] if rest else FEED_DECIMALS
         token = deploy_mock_token(project, deployer, symbol, decimals)
         feed = deploy_feed(project, deployer, price, feed_decimals)
-        bounds = (0, default_max_answer(feed_decimals))
+        bounds = (collateral_bounds or {}).get(symbol) or (0, default_max_answer(feed_decimals))
         list_collateral(configurator, token, feed, collateral_params or CollateralParams(), deployer, bounds=bounds)
         deployment.collaterals[symbol] = token
         deployment.feeds[symbol] = feed

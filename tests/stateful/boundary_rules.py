@@ -102,6 +102,16 @@ class BoundaryRules:
         self._price_boundary("BND-03", t, delta, lambda source, current: delta, lambda source: self.now + 1)
 
     @rule(t=st.integers(0, 2), delta=DELTA)
+    def boundary_floor(self, t: int, delta: int) -> None:
+        """BND-04: an answer one above its floor (accepted), at it or one below (PriceOutOfBounds). A side whose
+        answer is not positive is skipped: BND-03 refuses it first (the fuzz deployments' floors are above 1)."""
+        if self.model.sources[[self.model.asset, *self.tokens][t]].min_answer + delta < 1:
+            return
+        self._price_boundary(
+            "BND-04", t, delta, lambda source, current: source.min_answer + delta, lambda source: self.now + 1
+        )
+
+    @rule(t=st.integers(0, 2), delta=DELTA)
     def boundary_ceiling(self, t: int, delta: int) -> None:
         """BND-05: an answer one below its ceiling (accepted), at it or one above (PriceOutOfBounds)."""
         self._price_boundary(
@@ -163,7 +173,8 @@ class BoundaryRules:
             return self._outcome((Model.borrow, (borrower, assets, borrower), now)) != "BorrowTooSmall"
 
         high = self._bracket(allowed, 1)
-        smallest = None if high is None else self._first(allowed, 0, high)
+        # Bisect from 1, not 0: a borrow of 0 is refused by ZeroAmount, which `allowed` counts as allowed.
+        smallest = None if high is None or high < 2 else self._first(allowed, 1, high)
         if smallest is None or self._outcome((Model.borrow, (borrower, smallest, borrower), now)) is not None:
             return  # refused for another reason (collateral, cash, price): not at this boundary
         assets = smallest + delta

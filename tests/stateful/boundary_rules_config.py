@@ -33,7 +33,7 @@ class ConfigBoundaryRules:
     boundary helpers `_hit` and `_outcome`, and some of the machine's own rules."""
 
     model: Model
-    base_model: Model
+    market: Any  # this run's market (machine.Market): its model as deployed
     chain: Any
     borrowers: list[str]
     tokens: list[str]
@@ -216,7 +216,7 @@ class ConfigBoundaryRules:
         token = self.tokens[t]
         collateral = self.model.collaterals[token]
         if collateral.lt - LT_STEP <= collateral.max_ltv:
-            self._set_collateral_params(token, lt=max(self.base_model.collaterals[token].lt, collateral.lt))
+            self._set_collateral_params(token, lt=max(self.market.base_model.collaterals[token].lt, collateral.lt))
             collateral = self.model.collaterals[token]
         new_lt = collateral.lt - LT_STEP
         data = encode_call("requestLtDecrease(address,uint256)", token, new_lt)

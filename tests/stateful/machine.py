@@ -13,6 +13,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, ClassVar
 
 from hypothesis import strategies as st
@@ -28,6 +29,19 @@ from tests.stateful.boundary_rules_config import ConfigBoundaryRules
 from tests.stateful.boundary_rules_loss import LossBoundaryRules
 from tests.stateful.boundary_rules_rounding import RoundingBoundaryRules
 
+# The markets the fuzzer runs on, one deployment each on the one Anvil (tests/stateful/conftest.py): the feed
+# decimals of the loan asset, WETH and WBTC. Each of 6, 8 and 18 is a loan feed's and a collateral feed's.
+MARKETS = {
+    "loan8-weth8-wbtc8": (8, 8, 8),
+    "loan6-weth18-wbtc6": (6, 18, 6),
+    "loan18-weth6-wbtc18": (18, 6, 18),
+}
+# Prices as deployed, in quote units: the loan asset, WETH, WBTC (every feed answer is computed from them).
+PRICES = (1, 2_000, 50_000)
+# Every feed of the fuzz deployments refuses answers at or below this price (BND-04), and at or above
+# default_max_answer (BND-05): a ten-thousandth of a quote unit, below move_price's deepest crash (a
+# ten-thousandth of WETH's price); crash_to goes no lower than one answer unit above it.
+MIN_PRICE = Fraction(1, 10_000)
 PRICE_FACTORS = [0.0, 0.0001, 0.05, 0.3, 0.5, 0.62, 0.75, 0.9, 1.1, 1.5, 3.0]
 # Percentages of what is available: mostly valid, sometimes zero or too much (refusals are checked too).
 FRACTIONS = st.sampled_from([1, 10, 25, 50, 75, 90, 99, 100, 100, 0, 101, 150])
@@ -46,6 +60,8 @@ class Stats:
     no_cover: int = 0
     deep_liquidations: int = 0
     boundary_hits: Counter = field(default_factory=Counter)
+    market_runs: Counter = field(default_factory=Counter)
+    market_steps: Counter = field(default_factory=Counter)
 
     started: float = field(default_factory=time.monotonic)
     progress_every: int = 0
@@ -75,14 +91,24 @@ class Stats:
             "successes_by_rule": dict(sorted(self.successes.items())),
             "reverts_by_error": dict(sorted(self.reverts.items())),
             "boundary_hits": dict(sorted(self.boundary_hits.items())),
+            "markets": {name: {"runs": self.market_runs[name], "steps": self.market_steps[name]} for name in MARKETS},
         }
 
 
-class PoolMachine(RoundingBoundaryRules, LossBoundaryRules, BoundaryRules, ConfigBoundaryRules, RuleBasedStateMachine):
-    """Set up by tests/stateful/conftest.py: `chain`, `base_model`, `snapshot`, `roles`, `stats`."""
+@dataclass
+class Market:
+    """One deployed system of the fuzzer: its name (a key of MARKETS), the chain and the model as deployed."""
 
-    chain: ClassVar[FuzzChain]
-    base_model: ClassVar[Model]
+    name: str
+    chain: FuzzChain
+    base_model: Model
+
+
+class PoolMachine(RoundingBoundaryRules, LossBoundaryRules, BoundaryRules, ConfigBoundaryRules, RuleBasedStateMachine):
+    """Set up by tests/stateful/conftest.py: `markets` (one per key of MARKETS, in its order), `snapshot`
+    (taken after all are deployed), `roles`, `stats`. Each run picks one market in `start`."""
+
+    markets: ClassVar[list[Market]]
     snapshot: ClassVar[list[str]]
     roles: ClassVar[dict[str, Any]]
     stats: ClassVar[Stats]
@@ -90,17 +116,27 @@ class PoolMachine(RoundingBoundaryRules, LossBoundaryRules, BoundaryRules, Confi
 
     def __init__(self) -> None:
         super().__init__()
-        rpc = self.chain.rpc
+        rpc = self.markets[0].chain.rpc
         if not rpc.call("evm_revert", self.snapshot[0]):
             raise RuntimeError("the fuzzer's base snapshot is gone (a test outside the machine reverted past it)")
         self.snapshot[0] = rpc.call("evm_snapshot")
-        self.model: Model = copy.deepcopy(self.base_model)
         self.now = int(rpc.call("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
-        self.before = self.chain.read()
         self.lps, self.borrowers = self.roles["lps"], self.roles["borrowers"]
         self.keeper, self.gov = self.roles["keeper"], self.roles["gov"]
+        self.unit = 10**6  # the loan asset has 6 decimals in every market
+
+    def _enter(self, market: int) -> None:
+        """This run's market: its chain, a fresh copy of its model, its state as deployed."""
+        self.market = self.markets[market]
+        self.chain: FuzzChain = self.market.chain
+        self.model: Model = copy.deepcopy(self.market.base_model)
+        self.before = self.chain.read()
         self.tokens = list(self.chain.tokens.values())
-        self.unit = 10**6
+        self.stats.market_runs[self.market.name] += 1
+
+    def _answer(self, token: str, price: Fraction) -> int:
+        """The feed answer of `token` for `price` (quote units), in its feed's decimals, rounded down."""
+        return int(price * 10 ** self.model.sources[token].feed_decimals)
 
     # ------------------------------------------------------------ the step
 
@@ -118,6 +154,7 @@ class PoolMachine(RoundingBoundaryRules, LossBoundaryRules, BoundaryRules, Confi
     ) -> bool:
         self.now += dt
         self.stats.steps += 1
+        self.stats.market_steps[self.market.name] += 1
         self.stats.tick()
         try:
             new_model, _ = self.model.apply(operation or (lambda model, now: None), *args, self.now)
@@ -379,9 +416,9 @@ class PoolMachine(RoundingBoundaryRules, LossBoundaryRules, BoundaryRules, Confi
     @rule(t=st.integers(0, 1), factor=st.sampled_from(PRICE_FACTORS))
     def move_price(self, t: int, factor: float) -> None:
         """Crashes to near zero, recoveries."""
-        feed = self.model.sources[self.tokens[t]].feed
-        base = [2_000, 50_000][t] * 10**8
-        self._set_feed(feed, int(base * factor), self.now + 1, "move_price")
+        token = self.tokens[t]
+        answer = self._answer(token, PRICES[1 + t] * Fraction(str(factor)))
+        self._set_feed(self.model.sources[token].feed, answer, self.now + 1, "move_price")
 
     @rule(t=st.integers(0, 2), kind=st.sampled_from(["stale", "negative", "clamped", "fresh"]))
     def odd_price(self, t: int, kind: str) -> None:
@@ -399,7 +436,7 @@ class PoolMachine(RoundingBoundaryRules, LossBoundaryRules, BoundaryRules, Confi
         elif kind == "clamped":
             self._set_feed(source.feed, source.max_answer, self.now + 1, "odd_price")
         else:
-            self._set_feed(source.feed, [10**8, 2_000 * 10**8, 50_000 * 10**8][t], self.now + 1, "odd_price")
+            self._set_feed(source.feed, self._answer(token, Fraction(PRICES[t])), self.now + 1, "odd_price")
 
     @rule(days=st.integers(0, 40))
     def pass_time(self, days: int) -> None:
@@ -512,7 +549,9 @@ class PoolMachine(RoundingBoundaryRules, LossBoundaryRules, BoundaryRules, Confi
         if amount == 0:
             return
         answer = max(target_own, 0) * 10 ** (source.token_decimals + source.feed_decimals) // (amount * WAD)
-        self._set_feed(source.feed, max(answer, 1), self.now + 1, "crash_to")
+        # No lower than the smallest answer the pool accepts, one above the feed's floor: a crash stays a price.
+        floor = source.min_answer + 1
+        self._set_feed(source.feed, max(answer, floor), self.now + 1, "crash_to")
         if react:
             # The keeper reacts in the next block: first (sometimes) a repay that would leave dust, which
             # must be refused; then as much as allowed; then realize what is left.
@@ -733,10 +772,15 @@ class PoolMachine(RoundingBoundaryRules, LossBoundaryRules, BoundaryRules, Confi
 
         self._step("cancel_withdrawal", self.gov, self.chain.reserve, data, op, (), set())
 
-    @initialize(reserve=st.sampled_from([2_000, 20_000, 0, 200_000]), leverage=st.sampled_from([50, 90, 100]))
-    def start(self, reserve: int, leverage: int) -> None:
-        """Every run starts with LPs, a reserve of some size and three borrowers at some leverage, so
-        that liquidations and losses can happen from the first step."""
+    @initialize(
+        reserve=st.sampled_from([2_000, 20_000, 0, 200_000]),
+        leverage=st.sampled_from([50, 90, 100]),
+        market=st.sampled_from(range(len(MARKETS))),
+    )
+    def start(self, reserve: int, leverage: int, market: int = 0) -> None:
+        """Every run picks one market (its feed decimals) and starts with LPs, a reserve of some size and
+        three borrowers at some leverage, so that liquidations and losses can happen from the first step."""
+        self._enter(market)
         self.deposit(0, 1_500_000, 1)
         self.deposit(1, 500_000, 1)
         if reserve:
