@@ -126,15 +126,45 @@ class RoundingBoundaryRules:
         args = (borrower, token, amount, borrower)
         return self._step("supply_collateral", borrower, self.chain.pool, data, Model.supply_collateral, args, set())  # type: ignore[attr-defined]
 
+    def _finest(self, t: int) -> int:
+        """The collateral whose feed has the most decimals (`t` on a tie): one unit of its answer moves a
+        value least, so a value can be tuned through it to one unit."""
+        decimals = [self.model.sources[token].feed_decimals for token in self.tokens]
+        return max(range(len(self.tokens)), key=lambda i: (decimals[i], i == t))
+
+    @staticmethod
+    def _sides(delta: int) -> tuple[int, ...]:
+        """The drawn side first, then the other two: these rows' states exist on some markets only, so each
+        call probes all three sides (each on a state constructed afresh)."""
+        return (delta, *[d for d in (0, -1, 1) if d != delta])
+
     @rule(b=BORROWER, t=COLLATERAL, delta=DELTA)
-    @restores_feed
     def boundary_debt_rounds_up(self, b: int, t: int, delta: int) -> None:
         """BND-24: a first borrow whose debt value has a fraction, v = M + f (0 < f < 1), beside collateral
         whose max-LTV value is exactly M (the collateral's answer solved for it): rounded up, the debt is
-        worth M + 1 > M and refused; rounded down it would pass. One unit of borrow less or more."""
-        token, loan_price = self.tokens[t], self._loan_price()  # type: ignore[attr-defined]
-        if loan_price is None or self.model.sources[self.model.asset].feed_decimals <= 12:
+        worth M + 1 > M and refused; rounded down it would pass. One unit of borrow less or more. The loan
+        answer is moved off a multiple of 10^6 when needed (at $1 exactly, every debt's value is whole) and
+        put back after."""
+        loan = self.model.sources[self.model.asset]
+        if loan.feed_decimals <= 12:
             return  # v = debt * answer * 10^(12 - feedDecimals) is a whole number: no fraction to round
+        original = self.model.feeds[loan.feed].answer
+        for side in self._sides(delta):
+            self._debt_rounds_up(b=b, t=self._finest(t), delta=side)
+        if self.model.feeds[loan.feed].answer != original:
+            self._restore(loan.feed, original)  # type: ignore[attr-defined]
+
+    @restores_feed
+    def _debt_rounds_up(self, b: int, t: int, delta: int) -> None:
+        token, loan_price = self.tokens[t], self._loan_price()  # type: ignore[attr-defined]
+        if loan_price is None:
+            return
+        if self.model.value_up(1, loan_price) == self.model.value_down(1, loan_price):
+            loan_feed = self.model.sources[self.model.asset].feed
+            self._set_feed(loan_feed, loan_price[0] + 1, self.now + 1, "odd_price")  # type: ignore[attr-defined]
+            loan_price = self._loan_price()  # type: ignore[attr-defined]
+            if loan_price is None:
+                return
         answer = self._round_answer(token)  # type: ignore[attr-defined]
         amount = self._amount_for(token, 400 * USD, answer)  # type: ignore[attr-defined]
         borrower = self._open(b, token, amount, answer, 0)  # type: ignore[attr-defined]
@@ -162,11 +192,15 @@ class RoundingBoundaryRules:
         self._clear(borrower)  # type: ignore[attr-defined]
 
     @rule(b=BORROWER, t=COLLATERAL, delta=DELTA)
-    @restores_feed
     def boundary_collateral_rounds_down(self, b: int, t: int, delta: int) -> None:
         """BND-25: a first borrow worth exactly v beside collateral whose value has a fraction, V + f, such
         that its max-LTV value rounded down is v - 1 (refused) and would be v rounded up (allowed): the
         collateral's answer solved for it. One unit of borrow less or more."""
+        for side in self._sides(delta):
+            self._collateral_rounds_down(b=b, t=self._finest(t), delta=side)
+
+    @restores_feed
+    def _collateral_rounds_down(self, b: int, t: int, delta: int) -> None:
         token, loan_price = self.tokens[t], self._loan_price()  # type: ignore[attr-defined]
         if loan_price is None:
             return
