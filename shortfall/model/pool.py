@@ -106,6 +106,30 @@ def split_loss(loss: int, reserve_shares: int, total_assets: int, total_shares: 
 # ---------------------------------------------------------------- state
 
 
+IMMUTABLE = (int, str, bool, bytes, float, type(None))
+
+
+def clone(value: Any) -> Any:
+    """A deep copy of model state (numbers, strings, and tuples, lists, dicts and dataclass instances of
+    them), built directly rather than through `copy.deepcopy`'s generic machinery; any other type is
+    handed to `copy.deepcopy`. Dict keys are hashable, hence immutable here, and kept. Unlike deepcopy it
+    does not preserve aliasing between fields (the model has none)."""
+    kind = type(value)
+    if kind in IMMUTABLE:
+        return value
+    if kind is dict:
+        return {k: clone(v) for k, v in value.items()}
+    if kind is list:
+        return [clone(v) for v in value]
+    if kind is tuple:
+        return tuple(clone(v) for v in value)
+    if dataclasses.is_dataclass(kind) and hasattr(value, "__dict__"):
+        new = object.__new__(kind)
+        new.__dict__.update({k: clone(v) for k, v in value.__dict__.items()})
+        return new
+    return copy.deepcopy(value)
+
+
 @dataclass
 class Feed:
     answer: int
@@ -171,6 +195,11 @@ class Model:
     events: list[Event] = field(default_factory=list)
 
     # ------------------------------------------------------------ running operations
+
+    def __deepcopy__(self, memo: dict) -> Model:
+        """An independent copy of every field, as `copy.deepcopy` would make it, several times faster
+        (the fuzzer copies the model before every step): see `clone`."""
+        return clone(self)
 
     def apply(self, operation: Callable[..., Any], *args: Any) -> tuple[Model, Any]:
         """Runs `operation(model_copy, *args)`; returns (new model, result) or raises Revert, leaving
