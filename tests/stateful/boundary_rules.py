@@ -24,6 +24,12 @@ SIDES = {-1: "below", 0: "at", 1: "above"}
 DELTA = st.sampled_from([0, -1, 0, 1])
 
 
+def sides(delta: int) -> tuple[int, ...]:
+    """The drawn side first, then the other two: for rules that probe all three sides in one call (each on
+    a state constructed afresh), where a call is cheap or its state exists on some markets only."""
+    return (delta, *[d for d in (0, -1, 1) if d != delta])
+
+
 class BoundaryRules:
     """Mixed into PoolMachine; uses its model, chain, roles and `_step` / `_set_feed`."""
 
@@ -89,6 +95,11 @@ class BoundaryRules:
 
     @rule(t=st.integers(0, 2), delta=DELTA)
     def boundary_stale(self, t: int, delta: int) -> None:
+        """All three sides of `_stale`, the drawn one first."""
+        for side in sides(delta):
+            self._stale(t, side)
+
+    def _stale(self, t: int, delta: int) -> None:
         """BND-02: the answer is exactly `heartbeat` seconds old at the deciding call (accepted), one second
         older (stale) or younger."""
         call_time = self.now + 2  # the feed update is one step (1 s) before the probe
@@ -98,11 +109,21 @@ class BoundaryRules:
 
     @rule(t=st.integers(0, 2), delta=DELTA)
     def boundary_non_positive(self, t: int, delta: int) -> None:
+        """All three sides of `_non_positive`, the drawn one first."""
+        for side in sides(delta):
+            self._non_positive(t, side)
+
+    def _non_positive(self, t: int, delta: int) -> None:
         """BND-03: an answer of -1 or 0 (refused, InvalidPrice) or 1 (the smallest price)."""
         self._price_boundary("BND-03", t, delta, lambda source, current: delta, lambda source: self.now + 1)
 
     @rule(t=st.integers(0, 2), delta=DELTA)
     def boundary_floor(self, t: int, delta: int) -> None:
+        """All three sides of `_floor`, the drawn one first."""
+        for side in sides(delta):
+            self._floor(t, side)
+
+    def _floor(self, t: int, delta: int) -> None:
         """BND-04: an answer one above its floor (accepted), at it or one below (PriceOutOfBounds). A side whose
         answer is not positive is skipped: BND-03 refuses it first (the fuzz deployments' floors are above 1)."""
         if self.model.sources[[self.model.asset, *self.tokens][t]].min_answer + delta < 1:
@@ -113,6 +134,11 @@ class BoundaryRules:
 
     @rule(t=st.integers(0, 2), delta=DELTA)
     def boundary_ceiling(self, t: int, delta: int) -> None:
+        """All three sides of `_ceiling`, the drawn one first."""
+        for side in sides(delta):
+            self._ceiling(t, side)
+
+    def _ceiling(self, t: int, delta: int) -> None:
         """BND-05: an answer one below its ceiling (accepted), at it or one above (PriceOutOfBounds)."""
         self._price_boundary(
             "BND-05", t, delta, lambda source, current: source.max_answer + delta, lambda source: self.now + 1

@@ -20,7 +20,7 @@ from hypothesis.stateful import rule
 from shortfall.chain.rpc import encode_call
 from shortfall.constants import WAD
 from shortfall.model import Model, Revert, mul_div_down, to_assets_up, to_shares_up, w_mul_down
-from tests.stateful.boundary_rules import DELTA
+from tests.stateful.boundary_rules import DELTA, sides
 from tests.stateful.boundary_rules_loss import BORROWER, COLLATERAL, USD, restores_feed
 
 
@@ -132,12 +132,6 @@ class RoundingBoundaryRules:
         decimals = [self.model.sources[token].feed_decimals for token in self.tokens]
         return max(range(len(self.tokens)), key=lambda i: (decimals[i], i == t))
 
-    @staticmethod
-    def _sides(delta: int) -> tuple[int, ...]:
-        """The drawn side first, then the other two: these rows' states exist on some markets only, so each
-        call probes all three sides (each on a state constructed afresh)."""
-        return (delta, *[d for d in (0, -1, 1) if d != delta])
-
     @rule(b=BORROWER, t=COLLATERAL, delta=DELTA)
     def boundary_debt_rounds_up(self, b: int, t: int, delta: int) -> None:
         """BND-24: a first borrow whose debt value has a fraction, v = M + f (0 < f < 1), beside collateral
@@ -149,7 +143,7 @@ class RoundingBoundaryRules:
         if loan.feed_decimals <= 12:
             return  # v = debt * answer * 10^(12 - feedDecimals) is a whole number: no fraction to round
         original = self.model.feeds[loan.feed].answer
-        for side in self._sides(delta):
+        for side in sides(delta):
             self._debt_rounds_up(b=b, t=self._finest(t), delta=side)
         if self.model.feeds[loan.feed].answer != original:
             self._restore(loan.feed, original)  # type: ignore[attr-defined]
@@ -196,7 +190,7 @@ class RoundingBoundaryRules:
         """BND-25: a first borrow worth exactly v beside collateral whose value has a fraction, V + f, such
         that its max-LTV value rounded down is v - 1 (refused) and would be v rounded up (allowed): the
         collateral's answer solved for it. One unit of borrow less or more."""
-        for side in self._sides(delta):
+        for side in sides(delta):
             self._collateral_rounds_down(b=b, t=self._finest(t), delta=side)
 
     @restores_feed
