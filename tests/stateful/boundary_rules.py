@@ -62,16 +62,16 @@ class BoundaryRules:
         found it, so the rest of the run keeps its crashes, liquidations and losses."""
         self._set_feed(feed, answer, self.now + 1, "odd_price")  # type: ignore[attr-defined]
 
-    def _probe_withdraw(self, borrower: str, token: str) -> None:
+    def _probe_withdraw(self, borrower: str, token: str, amount: int = 1) -> None:
         """The deciding call, stepped under its operation's name (the invariants key on it)."""
-        data = encode_call("withdrawCollateral(address,uint256,address)", token, 1, borrower)
+        data = encode_call("withdrawCollateral(address,uint256,address)", token, amount, borrower)
         self._step(
             "withdraw_collateral",
             borrower,
             self.chain.pool,
             data,
             Model.withdraw_collateral,
-            (borrower, token, 1, borrower),
+            (borrower, token, amount, borrower),
             {borrower},
             1,
         )
@@ -260,18 +260,8 @@ class BoundaryRules:
             "InsufficientCollateral",
         ):
             return
-        data = encode_call("withdrawCollateral(address,uint256,address)", token, amount, borrower)
         self._hit("BND-10", delta)
-        self._step(
-            "withdraw_collateral",
-            borrower,
-            self.chain.pool,
-            data,
-            Model.withdraw_collateral,
-            (borrower, token, amount, borrower),
-            {borrower},
-            1,
-        )  # type: ignore[attr-defined]
+        self._probe_withdraw(borrower, token, amount)
 
     @rule(b=st.integers(0, 2), delta=DELTA)
     def boundary_health_factor(self, b: int, delta: int) -> None:

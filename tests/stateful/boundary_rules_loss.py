@@ -144,17 +144,18 @@ class LossBoundaryRules:
         if not source.min_answer < answer < source.max_answer:
             return None
         self._set_feed(source.feed, answer, self.now + 1, "odd_price")  # type: ignore[attr-defined]
+        if not self._supply(borrower, token, amount) or (debt and not self._borrow(borrower, debt)):
+            return None
+        return borrower
+
+    def _supply(self, borrower: str, token: str, amount: int) -> bool:
         data = encode_call("supplyCollateral(address,uint256,address)", token, amount, borrower)
         args = (borrower, token, amount, borrower)
-        if not self._step("supply_collateral", borrower, self.chain.pool, data, Model.supply_collateral, args, set()):  # type: ignore[attr-defined]
-            return None
-        if debt:
-            data = encode_call("borrow(uint256,address)", debt, borrower)
-            if not self._step(
-                "borrow", borrower, self.chain.pool, data, Model.borrow, (borrower, debt, borrower), set()
-            ):  # type: ignore[attr-defined]
-                return None
-        return borrower
+        return self._step("supply_collateral", borrower, self.chain.pool, data, Model.supply_collateral, args, set())  # type: ignore[attr-defined]
+
+    def _borrow(self, borrower: str, assets: int) -> bool:
+        data = encode_call("borrow(uint256,address)", assets, borrower)
+        return self._step("borrow", borrower, self.chain.pool, data, Model.borrow, (borrower, assets, borrower), set())  # type: ignore[attr-defined]
 
     def _probe_position(self, b: int, t: int, debt: bool = True) -> str | None:
         """A position for the price and max-LTV rules when borrower `b` has none to probe: collateral `t`

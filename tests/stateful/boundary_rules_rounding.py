@@ -12,12 +12,10 @@ unit of answer moves the collateral's value by at most one unit; elsewhere the r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from hypothesis.stateful import rule
 
-from shortfall.chain.rpc import encode_call
 from shortfall.constants import WAD
 from shortfall.model import Model, Revert, mul_div_down, to_assets_up, to_shares_up, w_mul_down
 from tests.stateful.boundary_rules import DELTA, sides
@@ -32,19 +30,6 @@ class RoundingBoundaryRules:
     borrowers: list[str]
     tokens: list[str]
     now: int
-
-    @staticmethod
-    def _lowest(reaches: Callable[[int], bool], low: int, high: int) -> int | None:
-        """The smallest x in (low, high] with reaches(x), for a monotone `reaches` false at low."""
-        if reaches(low) or not reaches(high):
-            return None
-        while high - low > 1:
-            mid = (low + high) // 2
-            if reaches(mid):
-                high = mid
-            else:
-                low = mid
-        return high
 
     def _borrow_value(self, borrower: str, assets: int, now: int) -> tuple[int, int] | None:
         """The debt value a borrow of `assets` at `now` is checked with, rounded down and up (the debt after
@@ -65,10 +50,6 @@ class RoundingBoundaryRules:
         """The max-LTV-weighted value of `amount` of `token` alone at `answer` (rounded down)."""
         value = self.model.value_down(amount, (answer, self._scale(token)))  # type: ignore[attr-defined]
         return w_mul_down(value, self.model.collaterals[token].max_ltv)
-
-    def _borrow(self, borrower: str, assets: int) -> None:
-        data = encode_call("borrow(uint256,address)", assets, borrower)
-        self._step("borrow", borrower, self.chain.pool, data, Model.borrow, (borrower, assets, borrower), set())  # type: ignore[attr-defined]
 
     @rule(b=BORROWER, delta=DELTA)
     def boundary_health_rounds_down(self, b: int, delta: int) -> None:
@@ -105,7 +86,7 @@ class RoundingBoundaryRules:
         def liquidation_value(extra: int) -> int:
             return w_mul_down(self.model.value_down(amount + extra, (crash, self._scale(token))), lt)  # type: ignore[attr-defined]
 
-        first = self._lowest(lambda extra: liquidation_value(extra) >= debt_value, 0, amount)
+        first = self._first(lambda extra: liquidation_value(extra) >= debt_value, 0, amount)
         if first is None:
             return
         top_up = first - 1
@@ -115,16 +96,11 @@ class RoundingBoundaryRules:
         if not (value < debt_value and value * WAD > (WAD - 1) * debt_value):
             return  # one wei of WETH moves the value past the window: no state here
         self._set_answer(token, crash)  # type: ignore[attr-defined]
-        if not self._supply(borrower, token, top_up + delta):
+        if not self._supply(borrower, token, top_up + delta):  # type: ignore[attr-defined]
             return
         self._hit("BND-23", delta)  # type: ignore[attr-defined]
         self._liquidate(borrower, token, 1)  # type: ignore[attr-defined]
         self._clear(borrower)  # type: ignore[attr-defined]
-
-    def _supply(self, borrower: str, token: str, amount: int) -> bool:
-        data = encode_call("supplyCollateral(address,uint256,address)", token, amount, borrower)
-        args = (borrower, token, amount, borrower)
-        return self._step("supply_collateral", borrower, self.chain.pool, data, Model.supply_collateral, args, set())  # type: ignore[attr-defined]
 
     def _finest(self, t: int) -> int:
         """The collateral whose feed has the most decimals (`t` on a tie): one unit of its answer moves a
@@ -176,13 +152,13 @@ class RoundingBoundaryRules:
         else:
             return
         target = values[0]
-        tuned = self._lowest(lambda x: self._max_debt(token, amount, x) >= target, 1, answer * 2)
+        tuned = self._first(lambda x: self._max_debt(token, amount, x) >= target, 1, answer * 2)
         source = self.model.sources[token]
         if tuned is None or self._max_debt(token, amount, tuned) != target or not source.min_answer < tuned:
             return  # one unit of answer moves the max debt by more than one: no state here
         self._set_answer(token, tuned)  # type: ignore[attr-defined]
         self._hit("BND-24", delta)  # type: ignore[attr-defined]
-        self._borrow(borrower, assets + delta)
+        self._borrow(borrower, assets + delta)  # type: ignore[attr-defined]
         self._clear(borrower)  # type: ignore[attr-defined]
 
     @rule(b=BORROWER, t=COLLATERAL, delta=DELTA)
@@ -218,7 +194,7 @@ class RoundingBoundaryRules:
             down, fraction = exact(x)
             return w_mul_down(down + (1 if fraction else 0), max_ltv)
 
-        tuned = self._lowest(lambda x: max_debt_up(x) >= debt_value, 1, answer * 2)
+        tuned = self._first(lambda x: max_debt_up(x) >= debt_value, 1, answer * 2)
         source = self.model.sources[token]
         if tuned is None or not source.min_answer < tuned:
             return
@@ -227,5 +203,5 @@ class RoundingBoundaryRules:
             return  # no answer where the rounding alone decides: no state here
         self._set_answer(token, tuned)  # type: ignore[attr-defined]
         self._hit("BND-25", delta)  # type: ignore[attr-defined]
-        self._borrow(borrower, assets + delta)
+        self._borrow(borrower, assets + delta)  # type: ignore[attr-defined]
         self._clear(borrower)  # type: ignore[attr-defined]
